@@ -1,0 +1,71 @@
+// config/preprocess.h — keepalived.conf text → logical lines of tokens.
+//
+// This is the lexer and preprocessor with keepalived's rules (reference §3.1): `#`/`!` comments,
+// `"`/`'` quoting with escapes, `include` and its variants (globs, csh braces, relative to the
+// including file), `@ID`/`@^ID` conditional lines, `$NAME=value` definitions and their expansion
+// (`$NAME`, `${NAME}`, the predefined `${_PWD}` … `${_BANG}`), and `~SEQ`/`~SEQx`/`~LST` repetition.
+//
+// Output: every surviving line, in reading order, split into tokens. `{` and `}` are always tokens
+// of their own, wherever they stand on a line; the parser (config/parser.h) builds blocks from them.
+// Each token carries the location of its first character in the file it came from.
+//
+// Use:
+//   SourceFiles files; Diagnostics diags;
+//   auto lines = preprocess_file("/etc/keepalived/keepalived.conf", {.config_id = "lb1"}, files, diags);
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/source.h"
+
+namespace vigil::config {
+
+struct Token {
+  std::string text;     // after quote removal, escape processing and substitution
+  SourceLoc loc;        // first character of the token in its source file
+  bool quoted = false;  // the token was (partly) quoted: never a brace, never a keyword
+  bool is_open() const { return !quoted && text == "{"; }
+  bool is_close() const { return !quoted && text == "}"; }
+};
+
+struct Line {
+  std::vector<Token> tokens;  // never empty
+  SourceLoc loc() const { return tokens.front().loc; }
+};
+
+// Bits of keepalived's include_check / -e: which include problems are errors.
+enum IncludeCheck : std::uint8_t {
+  kIncludeReadable = 1,   // includer: every matched file must be readable
+  kIncludeMatch = 2,      // includem: the pattern must match something
+  kIncludeWildcard = 4,   // includew: each wildcard must match
+  kIncludeBrace = 8,      // includeb: each brace alternative must match
+  kIncludeAll = 15,       // includea / -e
+};
+
+struct PreprocessOptions {
+  std::string config_id;          // for @ID lines; default: hostname up to the first dot
+  std::uint8_t include_check = 0; // default checks for plain `include` (from -e)
+  std::string instance_name;      // ${_INSTANCE}
+  std::uint32_t random_seed = 0;  // ${_RANDOM}; 0 = keepalived's default seeding
+  unsigned max_include_depth = 64;
+};
+
+// Reads `path` and everything it includes. Problems (unreadable file, bad include, bad ~SEQ…)
+// are reported in `diags` with file:line:col; whatever could be read is returned.
+std::vector<Line> preprocess_file(const std::filesystem::path& path, const PreprocessOptions& opts,
+                                  SourceFiles& files, Diagnostics& diags);
+
+// Same, for text already in memory (tests, fuzzing). Includes are resolved relative to the
+// directory of `name` (or the current directory if it has none).
+std::vector<Line> preprocess_text(std::string_view text, std::string_view name,
+                                  const PreprocessOptions& opts, SourceFiles& files,
+                                  Diagnostics& diags);
+
+// keepalived's default config id: the host name up to the first dot.
+std::string default_config_id();
+
+}  // namespace vigil::config

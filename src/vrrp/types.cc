@@ -1,0 +1,49 @@
+#include "vrrp/types.h"
+
+#include <arpa/inet.h>  // inet_pton/inet_ntop: pure text conversion, no kernel call
+
+#include <algorithm>
+
+namespace vigil::vrrp {
+
+IpAddress IpAddress::v4(std::array<std::uint8_t, 4> b) {
+  IpAddress a;
+  a.family_ = Family::inet;
+  std::copy(b.begin(), b.end(), a.bytes_.begin());
+  return a;
+}
+
+IpAddress IpAddress::v6(const std::array<std::uint8_t, 16>& b) {
+  IpAddress a;
+  a.family_ = Family::inet6;
+  a.bytes_ = b;
+  return a;
+}
+
+std::optional<IpAddress> IpAddress::parse(std::string_view text) {
+  if (text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
+  char buf[INET6_ADDRSTRLEN] = {};
+  std::copy(text.begin(), text.end(), buf);
+  std::array<std::uint8_t, 4> b4{};
+  if (inet_pton(AF_INET, buf, b4.data()) == 1) return v4(b4);
+  std::array<std::uint8_t, 16> b6{};
+  if (inet_pton(AF_INET6, buf, b6.data()) == 1) return v6(b6);
+  return std::nullopt;
+}
+
+bool IpAddress::is_multicast() const {
+  return is_v4() ? (bytes_[0] & 0xF0) == 0xE0 : bytes_[0] == 0xFF;
+}
+
+bool IpAddress::is_link_local() const {
+  return is_v4() ? (bytes_[0] == 169 && bytes_[1] == 254)
+                 : (bytes_[0] == 0xFE && (bytes_[1] & 0xC0) == 0x80);
+}
+
+std::string IpAddress::to_string() const {
+  char buf[INET6_ADDRSTRLEN] = {};
+  inet_ntop(is_v4() ? AF_INET : AF_INET6, bytes_.data(), buf, sizeof buf);
+  return buf;
+}
+
+}  // namespace vigil::vrrp
