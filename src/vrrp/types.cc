@@ -20,6 +20,22 @@ IpAddress IpAddress::v6(const std::array<std::uint8_t, 16>& b) {
   return a;
 }
 
+IpAddress IpAddress::from_bytes(Family family, const std::uint8_t* bytes) {
+  IpAddress a;
+  a.family_ = family;
+  std::copy(bytes, bytes + a.size(), a.bytes_.begin());
+  return a;
+}
+
+IpAddress IpAddress::vrrp_group(Family family) {
+  if (family == Family::inet) return v4({224, 0, 0, 18});
+  std::array<std::uint8_t, 16> b{};
+  b[0] = 0xFF;
+  b[1] = 0x02;
+  b[15] = 0x12;
+  return v6(b);
+}
+
 std::optional<IpAddress> IpAddress::parse(std::string_view text) {
   if (text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
   char buf[INET6_ADDRSTRLEN] = {};

@@ -50,6 +50,10 @@ class IpAddress {
   constexpr IpAddress() = default;
   static IpAddress v4(std::array<std::uint8_t, 4> b);
   static IpAddress v6(const std::array<std::uint8_t, 16>& b);
+  // Copies 4 (inet) or 16 (inet6) bytes in network order, e.g. straight from a packet.
+  static IpAddress from_bytes(Family family, const std::uint8_t* bytes);
+  // The VRRP multicast group: 224.0.0.18 or ff02::12 (RFC 5798 §5.1.1.2 / §5.1.2.2).
+  static IpAddress vrrp_group(Family family);
   // Parses dotted-quad or RFC 4291 text; nullopt if it is neither.
   static std::optional<IpAddress> parse(std::string_view text);
 

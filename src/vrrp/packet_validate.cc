@@ -1,0 +1,117 @@
+// Validation of a decoded advert against one instance's expectations (reference §4.2).
+#include <algorithm>
+
+#include "vrrp/packet.h"
+
+namespace vigil::vrrp {
+
+namespace {
+
+Verdict dropped(DropReason r) {
+  Verdict v;
+  v.drop = r;
+  return v;
+}
+
+// Constant-time comparison of the 8 PASS bytes: the time taken never depends on where (or
+// whether) the bytes differ, so a sender cannot learn the password a byte at a time.
+bool same_password(std::span<const std::uint8_t> got,
+                   const std::array<std::uint8_t, kAuthDataSize>& want) {
+  unsigned diff = 0;
+  for (std::size_t i = 0; i < kAuthDataSize; ++i) diff |= static_cast<unsigned>(got[i] ^ want[i]);
+  return diff == 0;
+}
+
+const UnicastPeer* find_peer(const Expectations& e, const IpAddress& source) {
+  for (const UnicastPeer& p : e.peers) {
+    if (p.address == source) return &p;
+  }
+  return nullptr;
+}
+
+// §4.2 item 3: multicast needs TTL/hop limit 255 (RFC 5798 §7.1); unicast is checked only
+// against the bounds configured for the sending peer.
+bool ttl_ok(const Advert&, const RxMeta& meta, const Expectations& e) {
+  if (!e.unicast) return meta.ttl == 255;
+  const UnicastPeer* p = find_peer(e, meta.source);
+  return p == nullptr || (meta.ttl >= p->min_ttl && meta.ttl <= p->max_ttl);
+}
+
+std::optional<DropReason> check_v2_auth_and_interval(const Advert& a, const Expectations& e) {
+  if (a.auth_type > static_cast<std::uint8_t>(AuthType::ah)) return DropReason::auth_type_invalid;
+  if (a.auth_type != static_cast<std::uint8_t>(e.auth_type)) return DropReason::auth_type_mismatch;
+  if (e.auth_type == AuthType::ah) return DropReason::auth_type_mismatch;  // AH not implemented
+  if (e.auth_type == AuthType::pass && !same_password(a.auth_data, e.auth_pass)) {
+    return DropReason::auth_failure;
+  }
+  if (Centiseconds{a.interval_field * 100} != e.advert_interval) {
+    return DropReason::interval_mismatch;
+  }
+  return std::nullopt;
+}
+
+// Returns whether the checksum verifies; sets old_unicast when only the old rule matched.
+bool checksum_ok(const Advert& a, const RxMeta& meta, const Expectations& e, bool& old_unicast) {
+  const IpAddress group = e.checksum.group.value_or(IpAddress::vrrp_group(a.family));
+  const std::uint16_t want =
+      vrrp_checksum(a.version, a.message, meta.source, meta.destination, e.checksum.mode, group);
+  if (want == a.checksum) return true;
+  // §4.6: a unicast v3 IPv4 instance retries with the group as pseudo-header destination.
+  if (a.version == Version::v3 && a.family == Family::inet && e.unicast &&
+      e.detect_old_unicast_checksum && e.checksum.mode == V3Checksum::pseudo_header &&
+      vrrp_checksum(a.version, a.message, meta.source, meta.destination, V3Checksum::old_unicast,
+                    group) == a.checksum) {
+    old_unicast = true;
+    return true;
+  }
+  return false;
+}
+
+// §4.2 item 12: the advert must carry exactly our VIPs. A count mismatch is reported without
+// looking further; with equal counts every VIP must be present.
+bool address_list_matches(const Advert& a, const Expectations& e) {
+  if (a.address_count() != e.vips.size()) return false;
+  if (!e.check_vips) return true;
+  return std::all_of(e.vips.begin(), e.vips.end(),
+                     [&](const IpAddress& vip) { return a.contains(vip); });
+}
+
+}  // namespace
+
+Verdict validate(const Advert& a, const RxMeta& meta, const Expectations& e) {
+  if (a.family != e.family || meta.source.family() != e.family ||
+      meta.destination.family() != e.family) {
+    return dropped(DropReason::family_mismatch);
+  }
+  if (!ttl_ok(a, meta, e)) return dropped(DropReason::bad_ttl);
+  if (a.version != e.version) return dropped(DropReason::bad_version);
+  if (a.vrid != e.vrid) return dropped(DropReason::vrid_mismatch);
+  if (a.version == Version::v2) {
+    if (auto r = check_v2_auth_and_interval(a, e)) return dropped(*r);
+  }
+  if (a.type != kTypeAdvertisement) return dropped(DropReason::bad_type);
+  if (a.version == Version::v3 && a.interval_field == 0) {
+    return dropped(DropReason::invalid_interval);
+  }
+  Verdict v;
+  if (!checksum_ok(a, meta, e, v.old_unicast_checksum)) return dropped(DropReason::bad_checksum);
+  if (meta.destination_multicast == e.unicast) return dropped(DropReason::cast_mismatch);
+  if (e.unicast && e.check_unicast_source && find_peer(e, meta.source) == nullptr) {
+    return dropped(DropReason::unicast_source);
+  }
+  v.address_list_mismatch = !address_list_matches(a, e);
+  v.interval_differs = a.version == Version::v3 && a.interval() != e.advert_interval;
+  return v;
+}
+
+void count(RxCounters& counters, const Verdict& verdict, const Advert& advert) {
+  if (verdict.drop) {
+    counters.add(*verdict.drop);
+    return;
+  }
+  counters.add(RxStat::adverts_received);
+  if (verdict.address_list_mismatch) counters.add(RxStat::address_list_errors);
+  if (advert.priority.is_stop()) counters.add(RxStat::priority_zero_received);
+}
+
+}  // namespace vigil::vrrp
