@@ -1,0 +1,156 @@
+// vrrp/instance.h — the state machine of one VRRP instance (RFC 5798 §6.4, keepalived's rules in
+// reference §4.3–§4.11).
+//
+// Pure: Instance::step(event, now, out) updates the instance and appends what must happen to `out`
+// (send an advert, arm a timer at an absolute deadline, install VIPs, log a line…). No syscalls,
+// no clock reads, no allocation. The loop performs the actions in order and feeds timer expiries
+// back as events.
+//
+//   vrrp::Instance vi{config};
+//   vrrp::ActionBuffer out;
+//   vi.step(vrrp::Event::of(vrrp::EventKind::startup), now, out);   // → BACKUP (init), arm master_down
+//
+// Transition table. "faulted" = interface down or a weight-0 tracker failing. Timer expiries of a
+// timer that is not armed are stale and fall into the last row.
+//
+//  current | event                                   | action                  | next
+//  --------+-----------------------------------------+-------------------------+-------
+//  INIT    | startup, startup_delay > 0              | act_delay_start         | INIT
+//  INIT    | startup / startup_delay_expired, faulted| act_start (fault)       | FAULT
+//  INIT    | startup / startup_delay_expired         | act_start (backup)      | BACKUP   §6.4.1
+//  INIT    | interface / tracker up or down          | note_fault              | INIT
+//  INIT    | priority_changed                        | act_set_priority        | INIT
+//  INIT    | reload                                  | act_reload              | INIT
+//  INIT    | advert_received, sync_force_*           | (ignored, §4.2)         | INIT
+//  INIT    | shutdown                                | act_stop                | STOP
+//  BACKUP  | advert, priority 0                      | act_down_timer_skew     | BACKUP   §6.4.2
+//  BACKUP  | advert, nopreempt / prio ≥ ours / delay | act_accept_master       | BACKUP   §6.4.2
+//  BACKUP  | advert, lower prio, preempting          | act_discard_lower       | BACKUP   §6.4.2
+//  BACKUP  | advert, list mismatch / v2 interval ≠   | (ignored: timer kept)   | BACKUP
+//  BACKUP  | master_down_expired, in a sync group    | act_want_master         | BACKUP
+//  BACKUP  | master_down_expired                     | act_become_master       | MASTER   §6.4.2
+//  BACKUP  | sync_force_master                       | act_become_master       | MASTER
+//  BACKUP  | sync_force_backup                       | (nothing)               | BACKUP
+//  BACKUP  | interface/tracker down, sync_force_fault| act_enter_fault         | FAULT
+//  BACKUP  | interface/tracker up                    | note_fault              | BACKUP
+//  BACKUP  | priority_changed                        | act_set_priority (shift)| BACKUP   §4.3
+//  BACKUP  | reload                                  | act_reload              | BACKUP
+//  BACKUP  | shutdown                                | act_stop                | STOP     §6.4.2
+//  MASTER  | advert_timer_expired                    | act_send_advert         | MASTER   §6.4.3
+//  MASTER  | advert, priority 0                      | act_send_advert         | MASTER   §6.4.3
+//  MASTER  | advert, lower (or = prio, lower addr)   | act_force_election      | MASTER
+//  MASTER  | advert, owner vs owner, lower addr      | act_owner_conflict      | MASTER
+//  MASTER  | advert, higher (or = prio, higher addr) | act_yield               | BACKUP   §6.4.3
+//  MASTER  | advert, = prio from our own address     | act_warn_own_address    | MASTER
+//  MASTER  | garp_delay / lower_prio_garp expired    | act_send_garp           | MASTER
+//  MASTER  | garp_refresh_expired                    | act_refresh_garp        | MASTER
+//  MASTER  | sync_force_backup                       | act_yield               | BACKUP
+//  MASTER  | sync_force_master                       | (nothing)               | MASTER
+//  MASTER  | interface/tracker down, sync_force_fault| act_release_to_fault    | FAULT
+//  MASTER  | interface/tracker up                    | note_fault              | MASTER
+//  MASTER  | priority_changed                        | act_set_priority        | MASTER
+//  MASTER  | reload                                  | act_reload              | MASTER
+//  MASTER  | shutdown                                | act_resign (prio 0)     | STOP     §6.4.3
+//  FAULT   | interface/tracker up, no fault left     | act_leave_fault         | BACKUP
+//  FAULT   | interface/tracker change, still faulted | note_fault              | FAULT
+//  FAULT   | sync_force_backup / _master, not faulted| act_leave_fault         | BACKUP
+//  FAULT   | sync_force_backup / _master, faulted    | act_report_fault        | FAULT
+//  FAULT   | sync_force_fault, advert_received       | (ignored)               | FAULT
+//  FAULT   | priority_changed                        | act_set_priority        | FAULT
+//  FAULT   | reload                                  | act_reload              | FAULT
+//  FAULT   | shutdown                                | act_stop                | STOP
+//  STOP    | any                                     | (ignored)               | STOP
+//  any     | anything else                           | act_unexpected (log)    | same
+#pragma once
+
+#include <array>
+#include <optional>
+
+#include "vrrp/actions.h"
+#include "vrrp/events.h"
+#include "vrrp/instance_config.h"
+#include "vrrp/state.h"
+#include "vrrp/timer_id.h"
+#include "vrrp/types.h"
+
+namespace vigil::vrrp {
+
+class Instance {
+ public:
+  explicit Instance(InstanceConfig config);
+
+  // Applies one event at time `now`; appends the resulting actions to `out` (not cleared).
+  void step(const Event& ev, TimePoint now, ActionBuffer& out);
+
+  State state() const { return state_; }
+  const InstanceConfig& config() const { return cfg_; }
+  Priority effective_priority() const { return effective_; }
+  // RFC 5798 Master_Adver_Interval: our own, or (v3 BACKUP) the current master's.
+  Duration master_adver_interval() const { return mai_; }
+  Duration master_down_interval() const;
+  Duration skew() const;
+  std::optional<TimePoint> deadline(Timer t) const { return deadlines_[static_cast<std::size_t>(t)]; }
+  bool faulted() const { return if_down_ || track_fault_; }
+  bool wants_master() const { return want_master_; }
+  // The last master whose advert we accepted (BACKUP), for the data dump and JSON.
+  std::optional<IpAddress> master_address() const { return master_address_; }
+  Priority master_priority() const { return master_priority_; }
+
+ private:
+  void on_init(const Event& ev, TimePoint now, ActionBuffer& out);
+  void on_backup(const Event& ev, TimePoint now, ActionBuffer& out);
+  void on_master(const Event& ev, TimePoint now, ActionBuffer& out);
+  void on_fault(const Event& ev, TimePoint now, ActionBuffer& out);
+
+  // Named actions, one per row group of the table.
+  void act_delay_start(TimePoint now, ActionBuffer& out);
+  void act_start(TimePoint now, ActionBuffer& out);
+  void act_backup_rx(const ReceivedAdvert& adv, TimePoint now, ActionBuffer& out);
+  void act_want_master(TimePoint now, ActionBuffer& out);
+  void act_become_master(TimePoint now, ActionBuffer& out);
+  void act_master_rx(const ReceivedAdvert& adv, TimePoint now, ActionBuffer& out);
+  void act_force_election(const ReceivedAdvert& adv, TimePoint now, ActionBuffer& out);
+  void act_owner_conflict(const ReceivedAdvert& adv, TimePoint now, ActionBuffer& out);
+  void act_yield(Duration master_interval, TimePoint now, ActionBuffer& out);
+  void act_send_advert(TimePoint now, ActionBuffer& out);
+  void act_send_garp(std::uint32_t count, ActionBuffer& out);
+  void act_enter_fault(ActionBuffer& out);
+  void act_release_to_fault(ActionBuffer& out);
+  void act_leave_fault(TimePoint now, ActionBuffer& out);
+  void act_report_fault(ActionBuffer& out);
+  void act_set_priority(std::int32_t weight_total, ActionBuffer& out);
+  void act_reload(const InstanceConfig& cfg, TimePoint now, ActionBuffer& out);
+  void act_resign(ActionBuffer& out);
+  void act_stop(ActionBuffer& out);
+  void act_unexpected(const Event& ev, ActionBuffer& out);
+  bool note_fault(const Event& ev);  // true if the event changed an interface/tracker flag
+
+  // Helpers that emit one action and keep our view of the world in step.
+  void arm(Timer t, TimePoint deadline, ActionBuffer& out);
+  void cancel(Timer t, ActionBuffer& out);
+  void cancel_master_timers(ActionBuffer& out);
+  void enter(State next, ActionBuffer& out);
+  void release_master_resources(ActionBuffer& out);
+  void log(LogEvent e, LogLevel level, ActionBuffer& out, std::int64_t a = 0, std::int64_t b = 0,
+           const IpAddress& addr = {});
+  bool takes_adverts(const ReceivedAdvert& adv, ActionBuffer& out);
+  bool filters_vips() const { return !cfg_.accept && !cfg_.is_owner(); }
+
+  InstanceConfig cfg_;
+  State state_ = State::init;
+  Priority effective_;
+  std::int32_t weight_total_ = 0;
+  Duration mai_;
+  bool if_down_ = false;
+  bool track_fault_ = false;
+  bool want_master_ = false;
+  bool lower_prio_logged_ = false;   // keepalived logs "discarding" once per state
+  bool owner_reduced_ = false;       // owner vs owner: we dropped to 254
+  std::optional<TimePoint> preempt_since_;
+  std::optional<TimePoint> owner_conflict_since_;
+  std::optional<IpAddress> master_address_;
+  Priority master_priority_{};
+  std::array<std::optional<TimePoint>, kTimerCount> deadlines_{};
+};
+
+}  // namespace vigil::vrrp
