@@ -1,0 +1,175 @@
+#include "net/vrrp_socket.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "net/sockaddr.h"
+#include "net/socket_util.h"
+
+namespace vigil::net {
+namespace {
+
+// Older kernels lack these; the value is the uapi one, the kernel answers ENOPROTOOPT if unknown.
+constexpr int kIpv6MulticastAll = 29;  // IPV6_MULTICAST_ALL, Linux 4.20
+constexpr int kIpv6Freebind = 78;      // IPV6_FREEBIND, Linux 4.15
+
+#define VIGIL_TRY(expr)                  \
+  do {                                   \
+    if (auto _st = (expr); !_st) return _st.error(); \
+  } while (0)
+
+Result<Fd> raw_socket(const VrrpSocketOptions& o) {
+  int domain = o.family == vrrp::Family::inet ? AF_INET : AF_INET6;
+  Fd fd{::socket(domain, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, o.protocol)};
+  if (!fd) return errno_error(fmt::format("socket(raw, proto {})", o.protocol));
+  if (auto st = bind_to_interface(fd.get(), o.ifindex); !st) return st.error();
+  return fd;
+}
+
+Status bind_address(int fd, const vrrp::IpAddress& addr, int ifindex) {
+  SockAddr sa = to_sockaddr(addr, ifindex);
+  if (::bind(fd, sa.get(), sa.len) != 0) return errno_error("bind(" + addr.to_string() + ")");
+  return {};
+}
+
+Status setup_receiver_v4(int fd, const VrrpSocketOptions& o, const vrrp::IpAddress& group) {
+  VIGIL_TRY(set_int_option(fd, IPPROTO_IP, IP_MULTICAST_ALL, 0, "IP_MULTICAST_ALL"));
+  VIGIL_TRY(set_int_option(fd, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO"));
+  VIGIL_TRY(set_int_option(fd, IPPROTO_IP, IP_RECVTTL, 1, "IP_RECVTTL"));
+  VIGIL_TRY(set_int_option(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP"));
+  if (o.unicast_source) {
+    VIGIL_TRY(set_int_option(fd, IPPROTO_IP, IP_FREEBIND, 1, "IP_FREEBIND"));
+    return bind_address(fd, *o.unicast_source, o.ifindex);
+  }
+  ip_mreqn mreq{};
+  mreq.imr_multiaddr = to_in_addr(group);
+  mreq.imr_ifindex = o.ifindex;
+  if (::setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof mreq) != 0) {
+    return errno_error("IP_ADD_MEMBERSHIP " + group.to_string());
+  }
+  return bind_address(fd, group, o.ifindex);
+}
+
+Status setup_receiver_v6(int fd, const VrrpSocketOptions& o, const vrrp::IpAddress& group) {
+  if (auto st = set_int_option(fd, IPPROTO_IPV6, kIpv6MulticastAll, 0, "IPV6_MULTICAST_ALL");
+      !st && st.error().code != ENOPROTOOPT) {
+    return st;
+  }
+  VIGIL_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO"));
+  VIGIL_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT"));
+  VIGIL_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, "IPV6_MULTICAST_LOOP"));
+  if (o.unicast_source) {
+    auto st = set_int_option(fd, IPPROTO_IPV6, kIpv6Freebind, 1, "IPV6_FREEBIND");
+    if (!st && st.error().code == ENOPROTOOPT) {
+      st = set_int_option(fd, IPPROTO_IP, IP_FREEBIND, 1, "IP_FREEBIND");  // applies to v6 too
+    }
+    VIGIL_TRY(st);
+    return bind_address(fd, *o.unicast_source, o.ifindex);
+  }
+  ipv6_mreq mreq{};
+  mreq.ipv6mr_multiaddr = to_in6_addr(group);
+  mreq.ipv6mr_interface = static_cast<unsigned>(o.ifindex);
+  if (::setsockopt(fd, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, &mreq, sizeof mreq) != 0) {
+    return errno_error("IPV6_ADD_MEMBERSHIP " + group.to_string());
+  }
+  return bind_address(fd, group, o.ifindex);
+}
+
+Status setup_sender_v4(int fd, const VrrpSocketOptions& o) {
+  VIGIL_TRY(set_int_option(fd, IPPROTO_IP, IP_HDRINCL, 1, "IP_HDRINCL"));
+  VIGIL_TRY(set_int_option(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP"));
+  ip_mreqn mreq{};
+  mreq.imr_ifindex = o.ifindex;
+  if (::setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof mreq) != 0) {
+    return errno_error("IP_MULTICAST_IF");
+  }
+  return {};
+}
+
+Status setup_sender_v6(int fd, const VrrpSocketOptions& o) {
+  if (o.protocol == kIpProtoVrrp) {
+    // The kernel computes the VRRP checksum (offset 6) over the IPv6 pseudo-header + message.
+    VIGIL_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_CHECKSUM, 6, "IPV6_CHECKSUM"));
+  }
+  VIGIL_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, o.hop_limit, "IPV6_MULTICAST_HOPS"));
+  VIGIL_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, o.hop_limit, "IPV6_UNICAST_HOPS"));
+  VIGIL_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, "IPV6_MULTICAST_LOOP"));
+  VIGIL_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, o.ifindex, "IPV6_MULTICAST_IF"));
+  VIGIL_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_TCLASS, o.traffic_class, "IPV6_TCLASS"));
+  return {};
+}
+
+bool family_matches(const vrrp::IpAddress& a, vrrp::Family f) { return a.family() == f; }
+
+Status check_options(const VrrpSocketOptions& o) {
+  if (o.ifindex <= 0) return make_error(EINVAL, "VRRP socket: no interface index");
+  if (o.group && !family_matches(*o.group, o.family)) return make_error(EINVAL, "VRRP socket: group family");
+  if (o.unicast_source && !family_matches(*o.unicast_source, o.family)) {
+    return make_error(EINVAL, "VRRP socket: unicast source family");
+  }
+  return {};
+}
+
+}  // namespace
+
+vrrp::IpAddress vrrp_group(vrrp::Family family) {
+  if (family == vrrp::Family::inet) return vrrp::IpAddress::v4({224, 0, 0, 18});
+  return vrrp::IpAddress::v6({0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12});
+}
+
+Result<VrrpReceiver> VrrpReceiver::open(const VrrpSocketOptions& o) {
+  VIGIL_TRY(check_options(o));
+  auto fd = raw_socket(o);
+  if (!fd) return fd.error();
+  if (o.rcvbuf > 0) VIGIL_TRY(set_int_option(fd->get(), SOL_SOCKET, SO_RCVBUF, o.rcvbuf, "SO_RCVBUF"));
+  vrrp::IpAddress group = o.group.value_or(vrrp_group(o.family));
+  Status st = o.family == vrrp::Family::inet ? setup_receiver_v4(fd->get(), o, group)
+                                             : setup_receiver_v6(fd->get(), o, group);
+  VIGIL_TRY(st);
+  return VrrpReceiver(std::move(*fd), o.family);
+}
+
+Result<VrrpSender> VrrpSender::open(const VrrpSocketOptions& o) {
+  VIGIL_TRY(check_options(o));
+  auto fd = raw_socket(o);
+  if (!fd) return fd.error();
+  VIGIL_TRY(attach_drop_all_filter(fd->get()));
+  Status st = o.family == vrrp::Family::inet ? setup_sender_v4(fd->get(), o) : setup_sender_v6(fd->get(), o);
+  VIGIL_TRY(st);
+  return VrrpSender(std::move(*fd), o);
+}
+
+Status VrrpSender::send(std::span<const std::uint8_t> bytes, const vrrp::IpAddress& dst) {
+  if (dst.family() != opts_.family) return make_error(EINVAL, "VRRP send: destination family");
+  SockAddr sa = to_sockaddr(dst, opts_.ifindex);
+  iovec iov{const_cast<std::uint8_t*>(bytes.data()), bytes.size()};
+  msghdr msg{};
+  msg.msg_name = const_cast<sockaddr*>(sa.get());
+  msg.msg_namelen = sa.len;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
+  if (opts_.family == vrrp::Family::inet6 && opts_.source6) {
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = IPPROTO_IPV6;
+    c->cmsg_type = IPV6_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
+    in6_pktinfo info{};
+    info.ipi6_addr = to_in6_addr(*opts_.source6);
+    info.ipi6_ifindex = static_cast<unsigned>(opts_.ifindex);
+    std::memcpy(CMSG_DATA(c), &info, sizeof info);
+  }
+  ssize_t n = ::sendmsg(fd_.get(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+  if (n < 0) return errno_error("sendmsg(VRRP to " + dst.to_string() + ")");
+  if (static_cast<std::size_t>(n) != bytes.size()) return make_error(EMSGSIZE, "sendmsg(VRRP): short write");
+  return {};
+}
+
+}  // namespace vigil::net
