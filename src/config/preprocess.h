@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "config/source.h"
@@ -52,6 +53,12 @@ struct PreprocessOptions {
   std::string instance_name;      // ${_INSTANCE}
   std::uint32_t random_seed = 0;  // ${_RANDOM}; 0 = keepalived's default seeding
   unsigned max_include_depth = 64;
+  // Additions (cfglex):
+  bool allow_includes = true;      // false: every include line is an error (fuzzing, tests)
+  std::size_t max_lines = 4'000'000;  // lines processed, including ~SEQ/definition expansion;
+                                      // past it processing stops with an error (runaway ~SEQ)
+  bool use_process_env = true;     // ${_ENV VAR} reads the environment (after `env` below)
+  std::vector<std::pair<std::string, std::string>> env;  // ${_ENV VAR} values that win
 };
 
 // Reads `path` and everything it includes. Problems (unreadable file, bad include, bad ~SEQ…)

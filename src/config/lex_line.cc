@@ -1,0 +1,103 @@
+#include "config/lex_line.h"
+
+namespace vigil::config::lex {
+
+LineView LineView::sub(std::size_t pos, std::size_t n) const {
+  LineView v = *this;
+  if (pos > text.size()) pos = text.size();
+  v.text = text.substr(pos, n);
+  if (cols) {
+    v.cols = cols + pos;
+  } else {
+    v.first_col = first_col + static_cast<std::uint32_t>(pos);
+  }
+  if (v.text.empty()) {  // keep a sensible column for "end of line" locations
+    v.cols = nullptr;
+    v.first_col = col(pos);
+  }
+  return v;
+}
+
+void OwnedLine::append(LineView v) {
+  text.append(v.text);
+  for (std::size_t i = 0; i < v.text.size(); ++i) cols.push_back(v.col(i));
+}
+
+void OwnedLine::append(std::string_view s, std::uint32_t col) {
+  text.append(s);
+  cols.insert(cols.end(), s.size(), col);
+}
+
+LineView OwnedLine::view() const {
+  LineView v;
+  v.text = text;
+  v.cols = cols.empty() ? nullptr : cols.data();
+  v.first_col = 1;
+  v.file = file;
+  v.line = line;
+  return v;
+}
+
+std::size_t find_comment(std::string_view text, bool& unterminated) {
+  bool in_quote = false;
+  unterminated = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_quote) {
+      if (c == '\\') {
+        ++i;  // an escaped character never closes the quote here
+      } else if (c == '"') {
+        in_quote = false;
+      }
+    } else if (c == '"') {
+      in_quote = true;
+    } else if (c == '#' || c == '!') {
+      return i;
+    }
+  }
+  unterminated = in_quote;
+  return text.size();
+}
+
+LineView strip(LineView v) {
+  bool unterminated = false;
+  std::size_t end = find_comment(v.text, unterminated);
+  while (end > 0 && is_space(v.text[end - 1])) --end;
+  std::size_t begin = 0;
+  while (begin < end && is_space(v.text[begin])) ++begin;
+  return v.sub(begin, end - begin);
+}
+
+void tokenize(LineView v, std::vector<Token>& out, Diagnostics& diags) {
+  const std::string_view t = v.text;
+  std::size_t i = 0;
+  while (i < t.size()) {
+    const char c = t[i];
+    if (is_space(c)) {
+      ++i;
+      continue;
+    }
+    if (c == '{' || c == '}') {
+      out.push_back(Token{std::string(1, c), v.loc(i), false});
+      ++i;
+      continue;
+    }
+    if (c == '"') {
+      const std::size_t close = t.find('"', i + 1);
+      if (close == std::string_view::npos) {
+        diags.error(v.loc(i), "unterminated quote: add the closing '\"' on the same line");
+        return;
+      }
+      out.push_back(Token{std::string(t.substr(i + 1, close - i - 1)), v.loc(i), true});
+      i = close + 1;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < t.size() && !is_space(t[end]) && t[end] != '{' && t[end] != '}' && t[end] != '"')
+      ++end;
+    out.push_back(Token{std::string(t.substr(i, end - i)), v.loc(i), false});
+    i = end;
+  }
+}
+
+}  // namespace vigil::config::lex

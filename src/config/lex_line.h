@@ -1,0 +1,75 @@
+// config/lex_line.h — one line of keepalived.conf text: comments, white space, tokens.
+//
+// The preprocessor (preprocess.cc) works on lines. A line may come straight from a file, or be the
+// result of a substitution, a ~SEQ repetition or a multi-line definition; in every case each byte
+// keeps the column it came from, so a token can point at the right spot in the file.
+//
+// Line-level rules, as keepalived 2.2.7 applies them (checked with `keepalived -d`):
+//  - white space is space, tab, CR, VT, FF (so CRLF files read like LF files);
+//  - `#` or `!` outside a "double-quoted" string starts a comment, even in the middle of a word;
+//  - `{` and `}` outside quotes are tokens of their own, wherever they stand;
+//  - a `"` starts a quoted token that runs to the next `"` and keeps its white space; a quote in
+//    the middle of a word ends that word (`x"y z"w` is `x`, `y z`, `w`);
+//  - no escape processing and no `'` quoting at this level: `"a\tb"` is the 4 characters a\tb.
+//    Scripts and notify commands are split (with `'`, `"` and escapes) by split_command()
+//    (lex_command.h), which is where keepalived applies its shell-like "Quoted strings" rules.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/preprocess.h"
+#include "config/source.h"
+
+namespace vigil::config::lex {
+
+inline bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+// A view of some line text plus where each byte came from.
+struct LineView {
+  std::string_view text;
+  const std::uint32_t* cols = nullptr;  // cols[i] = column of text[i]; nullptr: first_col + i
+  std::uint32_t first_col = 1;
+  const std::string* file = nullptr;
+  std::uint32_t line = 0;
+
+  std::uint32_t col(std::size_t i) const {
+    if (i >= text.size()) {  // one past the end (errors "at end of line")
+      if (text.empty()) return first_col;
+      return col(text.size() - 1) + 1;
+    }
+    return cols ? cols[i] : first_col + static_cast<std::uint32_t>(i);
+  }
+  SourceLoc loc(std::size_t i) const { return {file, line, col(i)}; }
+  // The part [pos, pos+n), keeping columns.
+  LineView sub(std::size_t pos, std::size_t n = std::string_view::npos) const;
+};
+
+// Text owned by the preprocessor (built by substitution), with explicit columns.
+struct OwnedLine {
+  std::string text;
+  std::vector<std::uint32_t> cols;  // same size as text
+  const std::string* file = nullptr;
+  std::uint32_t line = 0;
+
+  void append(LineView v);                          // copies text and columns
+  void append(std::string_view s, std::uint32_t col);  // all bytes at one column
+  LineView view() const;
+};
+
+// Index of the first `#`/`!` that starts a comment, or text.size(). Sets `unterminated` when a
+// double quote is left open (the comment search then stops at the end of the line).
+std::size_t find_comment(std::string_view text, bool& unterminated);
+
+// Drops a comment and the white space around what is left.
+LineView strip(LineView v);
+
+// Splits a stripped line into tokens (appended to `out`). An unterminated quote is an error at
+// the quote; the quoted text up to the end of the line is then dropped, as keepalived does.
+void tokenize(LineView v, std::vector<Token>& out, Diagnostics& diags);
+
+}  // namespace vigil::config::lex

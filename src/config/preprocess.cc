@@ -1,0 +1,449 @@
+// config/preprocess.cc — the line pipeline, in keepalived's order (reference §3.1):
+//
+//   file line ──► multi-line definition in progress? ──► append, done
+//      │ strip comment / white space; empty → done
+//      │ `include…` (only on lines read from a file: detection comes before conditionals and
+//      │            substitution, keepalived.conf(5)) → substitute the pattern, read the files
+//      ▼
+//   process_line(text, depth):
+//      `@ID` / `@^ID`  → drop the line, or drop the prefix and go on
+//      `$NAME=value`   → define (trailing `\` starts a multi-line definition), done
+//      `~SEQ`/`~LST`   → process_line(rest, depth+1) once per value, done
+//      substitution    → if anything was replaced, process_line(each result line, depth+1), done
+//      otherwise       → tokens → output
+//
+// Substituted text goes round again, so a value may hold `@ID`, a definition, or `#` (from
+// ${_HASH}) that comments out the rest. Runaway input is cut off: depth > kMaxDepth, a line longer
+// than kMaxLineBytes, or more than opts.max_lines processed lines.
+#include "config/preprocess.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "config/define_table.h"
+#include "config/include_glob.h"
+#include "config/lex_line.h"
+#include "config/seq_expand.h"
+
+namespace vigil::config {
+
+namespace {
+
+using lex::LineView;
+using lex::OwnedLine;
+
+constexpr unsigned kMaxDepth = 64;
+constexpr std::size_t kMaxLineBytes = 1 << 20;
+
+struct IncludeWord {
+  std::string_view word;
+  std::uint8_t checks;
+};
+constexpr IncludeWord kIncludeWords[] = {
+    {"include", 0},
+    {"includer", kIncludeReadable},
+    {"includem", kIncludeMatch | kIncludeReadable},
+    {"includew", kIncludeWildcard | kIncludeReadable},
+    {"includeb", kIncludeBrace | kIncludeReadable},
+    {"includea", kIncludeAll},
+};
+
+class Preprocessor {
+ public:
+  Preprocessor(const PreprocessOptions& opts, SourceFiles& files, Diagnostics& diags)
+      : opts_(opts), files_(files), diags_(diags), rng_(opts.random_seed ? opts.random_seed : 1) {
+    config_id_ = opts.config_id.empty() ? default_config_id() : opts.config_id;
+    instance_ = opts.instance_name.empty() ? config_id_ : opts.instance_name;
+  }
+
+  // Reads a file; `from` is the include line (or no location for the main file).
+  void read_file(const std::string& path, SourceLoc from, std::uint8_t checks);
+  void read_text(std::string_view text, const std::string& name, std::uint8_t checks);
+  std::vector<Line> take() { return std::move(out_); }
+
+ private:
+  struct Frame {
+    std::string pwd;        // ${_PWD}: absolute directory of the file
+    std::string identity;   // for loop detection
+    std::uint8_t checks;    // include_check in force while reading this file
+  };
+
+  void run(std::string_view text, const std::string* name);
+  void file_line(LineView v);
+  void process_line(LineView v, unsigned depth);
+  bool include_line(LineView v);
+  void define(LineView v, std::size_t name_len, std::string_view value);
+  void repeat(LineView v, unsigned depth);
+  bool count_line(SourceLoc loc);
+  const std::vector<std::string>* lookup(std::string_view name, std::string_view args);
+  void note_include_check(const Line& line);
+
+  const PreprocessOptions& opts_;
+  SourceFiles& files_;
+  Diagnostics& diags_;
+  std::string config_id_;
+  std::string instance_;
+  std::mt19937 rng_;
+  lex::DefineTable defs_;
+  std::vector<Frame> stack_;
+  std::vector<Line> out_;
+  std::size_t processed_ = 0;
+  bool stopped_ = false;
+  // multi-line definition being read
+  bool in_multiline_ = false;
+  std::string multiline_name_;
+  std::vector<std::string> multiline_lines_;
+  std::vector<std::string> scratch_value_;  // storage for computed ${_RANDOM} etc.
+  std::vector<Token> scratch_tokens_;
+};
+
+std::string parent_dir(const std::string& path) {
+  std::filesystem::path p(path);
+  std::error_code ec;
+  std::filesystem::path abs = std::filesystem::absolute(p, ec);
+  if (ec) abs = p;
+  std::string dir = abs.parent_path().lexically_normal().string();
+  if (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir.empty() ? std::string(".") : dir;
+}
+
+bool Preprocessor::count_line(SourceLoc loc) {
+  if (stopped_) return false;
+  if (++processed_ > opts_.max_lines) {
+    stopped_ = true;
+    diags_.fatal(loc, fmt::format("more than {} configuration lines after expansion; check ~SEQ "
+                                  "ranges and definitions that use themselves",
+                                  opts_.max_lines));
+    return false;
+  }
+  return true;
+}
+
+void Preprocessor::read_file(const std::string& path, SourceLoc from, std::uint8_t checks) {
+  if (stack_.size() >= opts_.max_include_depth) {
+    diags_.error(from, fmt::format("includes nested deeper than {} levels at '{}': look for a file "
+                                   "that includes itself",
+                                   opts_.max_include_depth, path));
+    return;
+  }
+  std::error_code ec;
+  std::string identity = std::filesystem::weakly_canonical(path, ec).string();
+  if (ec) identity = path;
+  for (const Frame& f : stack_) {
+    if (f.identity == identity) {
+      diags_.error(from, fmt::format("include loop: '{}' is already being read; remove the include "
+                                     "that leads back to it",
+                                     path));
+      return;
+    }
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string text;
+  if (in) {
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    text = std::move(ss).str();
+  }
+  if (!in) {
+    const std::string* name = files_.intern(path);
+    diags_.error(from.file ? from : SourceLoc{name, 0, 0},
+                 fmt::format("cannot read '{}': check the path and its permissions", path));
+    return;
+  }
+  stack_.push_back({parent_dir(path), std::move(identity), checks});
+  run(text, files_.intern(path));
+  stack_.pop_back();
+}
+
+void Preprocessor::read_text(std::string_view text, const std::string& name, std::uint8_t checks) {
+  stack_.push_back({parent_dir(name.empty() ? std::string("./-") : name), std::string(), checks});
+  run(text, files_.intern(name.empty() ? std::string_view("<text>") : std::string_view(name)));
+  stack_.pop_back();
+}
+
+void Preprocessor::run(std::string_view text, const std::string* name) {
+  std::uint32_t line_no = 0;
+  std::size_t pos = 0;
+  while (pos < text.size() && !stopped_) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    ++line_no;
+    LineView v;
+    v.text = text.substr(pos, nl - pos);
+    v.file = name;
+    v.line = line_no;
+    file_line(v);
+    pos = nl + 1;
+  }
+  if (in_multiline_) {  // a file ending inside a multi-line definition: keep what was read
+    defs_.set(multiline_name_, std::move(multiline_lines_));
+    in_multiline_ = false;
+  }
+}
+
+void Preprocessor::file_line(LineView raw) {
+  if (!count_line(raw.loc(0))) return;
+  LineView v = lex::strip(raw);
+  if (in_multiline_) {
+    const bool more = !v.text.empty() && v.text.back() == '\\';
+    std::string_view part = more ? v.text.substr(0, v.text.size() - 1) : v.text;
+    while (!part.empty() && lex::is_space(part.back())) part.remove_suffix(1);
+    if (!part.empty()) multiline_lines_.emplace_back(part);
+    if (!more) {
+      defs_.set(multiline_name_, std::move(multiline_lines_));
+      multiline_lines_.clear();
+      in_multiline_ = false;
+    }
+    return;
+  }
+  if (v.text.empty()) return;
+  if (include_line(v)) return;
+  process_line(v, 0);
+}
+
+bool Preprocessor::include_line(LineView v) {
+  const std::string_view t = v.text;
+  std::size_t w = 0;
+  while (w < t.size() && !lex::is_space(t[w])) ++w;
+  const IncludeWord* kind = nullptr;
+  for (const auto& k : kIncludeWords)
+    if (t.substr(0, w) == k.word) kind = &k;
+  if (!kind) return false;
+
+  // The pattern is substituted (`include ${_PWD}/x.conf` is common) but not otherwise processed.
+  LineView rest = v.sub(w);
+  std::vector<OwnedLine> subst;
+  std::vector<Token> toks;
+  const lex::Lookup look = [this](std::string_view n, std::string_view a) { return lookup(n, a); };
+  if (lex::substitute(rest, look, subst)) {
+    for (const auto& l : subst) lex::tokenize(l.view(), toks, diags_);
+  } else {
+    lex::tokenize(rest, toks, diags_);
+  }
+  if (toks.empty()) {
+    diags_.error(v.loc(0), fmt::format("'{}' needs a file name or pattern", kind->word));
+    return true;
+  }
+  if (toks.size() > 1)
+    diags_.warning(toks[1].loc, fmt::format("'{}' takes one pattern; '{}' and what follows is ignored "
+                                            "(quote a name that contains spaces)",
+                                            kind->word, toks[1].text));
+  const std::uint8_t checks = static_cast<std::uint8_t>(stack_.back().checks | kind->checks);
+  if (!opts_.allow_includes) {
+    diags_.error(v.loc(0), "include is disabled here");
+    return true;
+  }
+  std::string pattern = toks[0].text;
+  if (pattern.empty() || pattern[0] != '/') pattern = stack_.back().pwd + "/" + pattern;
+  lex::IncludeResult r = lex::resolve_include(pattern);
+  for (const auto& p : r.problems) {
+    if (checks & p.check) {
+      diags_.error(toks[0].loc, fmt::format("{}: {}; fix the path, or use plain 'include' if the file "
+                                            "is optional",
+                                            kind->word, p.message));
+    } else if (p.check == kIncludeMatch || p.check == kIncludeReadable) {
+      diags_.warning(toks[0].loc, fmt::format("{}: {}", kind->word, p.message));
+    }
+  }
+  for (const auto& f : r.files) {
+    if (stopped_) break;
+    read_file(f, toks[0].loc, checks);
+  }
+  return true;
+}
+
+void Preprocessor::process_line(LineView v, unsigned depth) {
+  if (stopped_) return;
+  if (depth > kMaxDepth) {
+    diags_.error(v.loc(0), fmt::format("substitution nested deeper than {} levels: a definition "
+                                       "probably uses itself",
+                                       kMaxDepth));
+    return;
+  }
+  if (v.text.size() > kMaxLineBytes) {
+    diags_.error(v.loc(0), fmt::format("line longer than {} bytes after substitution: a definition "
+                                       "probably uses itself",
+                                       kMaxLineBytes));
+    return;
+  }
+  const std::string_view t = v.text;
+  if (t[0] == '@') {
+    const bool negate = t.size() > 1 && t[1] == '^';
+    const std::size_t id_at = negate ? 2 : 1;
+    std::size_t e = id_at;
+    while (e < t.size() && !lex::is_space(t[e])) ++e;
+    const bool match = t.substr(id_at, e - id_at) == config_id_;
+    if (match == negate) return;
+    while (e < t.size() && lex::is_space(t[e])) ++e;
+    if (e == t.size()) return;
+    v = v.sub(e);
+  }
+  std::string_view value;
+  if (const std::size_t n = lex::parse_definition(v.text, value)) {
+    define(v, n, value);
+    return;
+  }
+  if (lex::starts_repeat(v.text)) {
+    repeat(v, depth);
+    return;
+  }
+  std::vector<OwnedLine> subst;
+  const lex::Lookup look = [this](std::string_view n, std::string_view a) { return lookup(n, a); };
+  if (lex::substitute(v, look, subst)) {
+    for (const OwnedLine& l : subst) {
+      if (!count_line(v.loc(0))) return;
+      LineView s = lex::strip(l.view());
+      if (!s.text.empty()) process_line(s, depth + 1);
+    }
+    return;
+  }
+  Line line;
+  lex::tokenize(v, line.tokens, diags_);
+  if (line.tokens.empty()) return;
+  note_include_check(line);
+  out_.push_back(std::move(line));
+}
+
+void Preprocessor::define(LineView v, std::size_t name_len, std::string_view value) {
+  const std::string_view name = v.text.substr(1, name_len);
+  if (!value.empty() && value.back() == '\\') {
+    std::string_view first = value.substr(0, value.size() - 1);
+    while (!first.empty() && lex::is_space(first.back())) first.remove_suffix(1);
+    in_multiline_ = true;
+    multiline_name_ = std::string(name);
+    multiline_lines_.clear();
+    if (!first.empty()) multiline_lines_.emplace_back(first);
+    return;
+  }
+  defs_.set(name, {std::string(value)});
+}
+
+void Preprocessor::repeat(LineView v, unsigned depth) {
+  lex::Repeat rep;
+  lex::RepeatError err;
+  if (!lex::parse_repeat(v.text, rep, err)) {
+    diags_.error(v.loc(err.pos), err.message);
+    return;
+  }
+  const LineView body = v.sub(rep.body);
+  if (body.text.empty()) {
+    diags_.warning(v.loc(0), "nothing to repeat after ~SEQ/~LST(...): put the line to repeat after it");
+    return;
+  }
+  std::vector<std::string> values;
+  const std::uint64_t n = rep.count();
+  for (std::uint64_t i = 0; i < n && !stopped_; ++i) {
+    if (!count_line(v.loc(0))) return;
+    rep.values(i, values);
+    for (std::size_t k = 0; k < rep.vars.size(); ++k) defs_.set(rep.vars[k], {values[k]});
+    process_line(body, depth + 1);
+  }
+}
+
+const std::vector<std::string>* Preprocessor::lookup(std::string_view name, std::string_view args) {
+  if (name.starts_with('_')) {
+    scratch_value_.assign(1, std::string());
+    std::string& v = scratch_value_[0];
+    if (name == "_PWD" && args.empty()) {
+      v = stack_.back().pwd;
+    } else if (name == "_INSTANCE" && args.empty()) {
+      v = instance_;
+    } else if (name == "_HASH" && args.empty()) {
+      v = "#";
+    } else if (name == "_BANG" && args.empty()) {
+      v = "!";
+    } else if (name == "_RANDOM") {
+      unsigned long lo = 0, hi = 32767;
+      std::istringstream in{std::string(args)};
+      if (!args.empty() && !(in >> lo)) return nullptr;
+      if (in && !in.eof() && !(in >> hi)) return nullptr;
+      if (hi < lo) std::swap(lo, hi);
+      std::uniform_int_distribution<unsigned long> dist(lo, hi);
+      v = std::to_string(dist(rng_));
+    } else if (name == "_ENV" && !args.empty()) {
+      bool found = false;
+      for (const auto& [k, val] : opts_.env)
+        if (k == args) {
+          v = val;
+          found = true;
+        }
+      if (!found && opts_.use_process_env) {
+        const std::string key(args);
+        if (const char* e = std::getenv(key.c_str())) {  // NOLINT(concurrency-mt-unsafe)
+          v = e;
+          found = true;
+        }
+      }
+      if (!found) v.clear();  // an unset variable expands to nothing
+    } else {
+      const lex::Definition* d = defs_.find(name);
+      return d && args.empty() ? &d->lines : nullptr;
+    }
+    return &scratch_value_;
+  }
+  if (!args.empty()) return nullptr;
+  const lex::Definition* d = defs_.find(name);
+  return d ? &d->lines : nullptr;
+}
+
+// `include_check` in global_defs changes the checks for the rest of the current file
+// (keepalived saves the setting per file).
+void Preprocessor::note_include_check(const Line& line) {
+  if (line.tokens[0].quoted || line.tokens[0].text != "include_check") return;
+  std::uint8_t& c = stack_.back().checks;
+  if (line.tokens.size() == 1) {
+    c = kIncludeAll;
+    return;
+  }
+  for (std::size_t i = 1; i < line.tokens.size(); ++i) {
+    std::string_view w = line.tokens[i].text;
+    bool remove = false;
+    if (w.starts_with('+')) {
+      w.remove_prefix(1);
+    } else if (w.starts_with('-')) {
+      remove = true;
+      w.remove_prefix(1);
+    }
+    std::uint8_t bit = w == "readable" ? kIncludeReadable
+                     : w == "match" ? kIncludeMatch
+                     : w == "wildcard_match" ? kIncludeWildcard
+                     : w == "brace_match" ? kIncludeBrace
+                     : 0;
+    if (!bit) continue;  // the parser reports unknown words
+    if (remove) c = static_cast<std::uint8_t>(c & ~bit);
+    else c = static_cast<std::uint8_t>(c | bit);
+  }
+}
+
+}  // namespace
+
+std::string default_config_id() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return std::string();
+  std::string id(buf);
+  if (auto dot = id.find('.'); dot != std::string::npos) id.resize(dot);
+  return id;
+}
+
+std::vector<Line> preprocess_file(const std::filesystem::path& path, const PreprocessOptions& opts,
+                                  SourceFiles& files, Diagnostics& diags) {
+  Preprocessor p(opts, files, diags);
+  p.read_file(path.string(), SourceLoc{}, opts.include_check);
+  return p.take();
+}
+
+std::vector<Line> preprocess_text(std::string_view text, std::string_view name,
+                                  const PreprocessOptions& opts, SourceFiles& files,
+                                  Diagnostics& diags) {
+  Preprocessor p(opts, files, diags);
+  p.read_text(text, std::string(name), opts.include_check);
+  return p.take();
+}
+
+}  // namespace vigil::config
