@@ -22,12 +22,12 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <expected>
 #include <optional>
 #include <span>
 
 #include "vrrp/checksum.h"
 #include "vrrp/drop_reason.h"
+#include "vrrp/packet_result.h"
 #include "vrrp/types.h"
 
 namespace vigil::vrrp {
@@ -162,7 +162,7 @@ struct Advert {
 // version 2 or 3, and a length of exactly message_size(version, family, count). Trailing bytes
 // are tolerated only as Ethernet minimum-frame padding (IPv4 header + buffer <= 46 bytes).
 // Errors: bad_version, bad_length.
-std::expected<Advert, DropReason> decode(std::span<const std::uint8_t> message, Family family);
+Expected<Advert, DropReason> decode(std::span<const std::uint8_t> message, Family family);
 
 // A parsed IPv4 header (options skipped) and the payload its Total Length delimits.
 struct Ipv4View {
@@ -180,11 +180,11 @@ struct Ipv4View {
 // Parses the header of an IPv4 packet as a raw socket delivers it. Errors: bad_ip_header (not
 // IPv4, IHL < 5, header or Total Length beyond the buffer, buffer longer than Total Length
 // beyond Ethernet padding, a fragment); auth_type_mismatch (protocol 51: AH is not supported).
-std::expected<Ipv4View, DropReason> parse_ipv4(std::span<const std::uint8_t> packet);
+Expected<Ipv4View, DropReason> parse_ipv4(std::span<const std::uint8_t> packet);
 
 // parse_ipv4() then decode(); sets meta.source, destination, ttl and destination_multicast
 // from the IP header (meta.ifindex is left as the caller set it).
-std::expected<Advert, DropReason> decode_ipv4(std::span<const std::uint8_t> packet, RxMeta& meta);
+Expected<Advert, DropReason> decode_ipv4(std::span<const std::uint8_t> packet, RxMeta& meta);
 
 // A unicast peer with keepalived's optional per-peer TTL bounds (`min_ttl`, `max_ttl`).
 struct UnicastPeer {
@@ -262,7 +262,7 @@ std::string_view to_string(EncodeError e);
 
 // Writes the VRRP message into out and returns its length. The checksum is computed for the
 // given IP source/destination (used by v3 only; IPv6 senders may let the kernel redo it).
-std::expected<std::size_t, EncodeError> encode(const AdvertFields& fields,
+Expected<std::size_t, EncodeError> encode(const AdvertFields& fields,
                                                const IpAddress& source,
                                                const IpAddress& destination,
                                                const ChecksumRule& rule,
@@ -279,7 +279,7 @@ struct Ipv4Fields {
 };
 
 // Writes a 20-byte IPv4 header followed by the VRRP message; returns the total length.
-std::expected<std::size_t, EncodeError> encode_ipv4(const AdvertFields& fields,
+Expected<std::size_t, EncodeError> encode_ipv4(const AdvertFields& fields,
                                                     const Ipv4Fields& ip,
                                                     const ChecksumRule& rule,
                                                     std::span<std::uint8_t> out);

@@ -26,8 +26,8 @@ bool Advert::contains(const IpAddress& a) const {
   return false;
 }
 
-std::expected<Advert, DropReason> decode(std::span<const std::uint8_t> message, Family family) {
-  if (message.size() < kHeaderSize) return std::unexpected(DropReason::bad_length);
+Expected<Advert, DropReason> decode(std::span<const std::uint8_t> message, Family family) {
+  if (message.size() < kHeaderSize) return unexpected(DropReason::bad_length);
   WireHeader h;
   std::memcpy(&h, message.data(), sizeof h);
 
@@ -38,7 +38,7 @@ std::expected<Advert, DropReason> decode(std::span<const std::uint8_t> message, 
   } else if (version == 3) {
     a.version = Version::v3;
   } else {
-    return std::unexpected(DropReason::bad_version);
+    return unexpected(DropReason::bad_version);
   }
   a.family = family;
   a.type = h.version_type & 0x0F;
@@ -54,10 +54,10 @@ std::expected<Advert, DropReason> decode(std::span<const std::uint8_t> message, 
   }
 
   const std::size_t expected = message_size(a.version, family, h.count);
-  if (message.size() < expected) return std::unexpected(DropReason::bad_length);
+  if (message.size() < expected) return unexpected(DropReason::bad_length);
   if (message.size() > expected &&
       !(family == Family::inet && is_ethernet_padding(kIpv4HeaderSize + message.size()))) {
-    return std::unexpected(DropReason::bad_length);
+    return unexpected(DropReason::bad_length);
   }
   const std::size_t addr_bytes = h.count * a.address_size();
   a.message = message.first(expected);
@@ -66,37 +66,37 @@ std::expected<Advert, DropReason> decode(std::span<const std::uint8_t> message, 
   return a;
 }
 
-std::expected<Ipv4View, DropReason> parse_ipv4(std::span<const std::uint8_t> packet) {
-  if (packet.size() < kIpv4HeaderSize) return std::unexpected(DropReason::bad_ip_header);
+Expected<Ipv4View, DropReason> parse_ipv4(std::span<const std::uint8_t> packet) {
+  if (packet.size() < kIpv4HeaderSize) return unexpected(DropReason::bad_ip_header);
   WireIpv4Header h;
   std::memcpy(&h, packet.data(), sizeof h);
   const std::size_t ihl = (h.version_ihl & 0x0F) * 4u;
   const std::size_t total = load16(h.total_length);
   if ((h.version_ihl >> 4) != 4 || ihl < kIpv4HeaderSize || total < ihl || total > packet.size() ||
       (packet.size() > total && !is_ethernet_padding(packet.size()))) {
-    return std::unexpected(DropReason::bad_ip_header);
+    return unexpected(DropReason::bad_ip_header);
   }
   Ipv4View v;
   v.tos = h.tos;
   v.id = load16(h.id);
   v.flags_fragment = load16(h.flags_fragment);
   // A fragment (MF set or a non-zero offset) is never a whole advert; the kernel reassembles.
-  if ((v.flags_fragment & 0x3FFF) != 0) return std::unexpected(DropReason::bad_ip_header);
+  if ((v.flags_fragment & 0x3FFF) != 0) return unexpected(DropReason::bad_ip_header);
   v.ttl = h.ttl;
   v.protocol = h.protocol;
   v.checksum = load16(h.checksum);
   v.source = IpAddress::from_bytes(Family::inet, h.source);
   v.destination = IpAddress::from_bytes(Family::inet, h.destination);
-  if (v.protocol == kIpProtoAh) return std::unexpected(DropReason::auth_type_mismatch);
-  if (v.protocol != kIpProtoVrrp) return std::unexpected(DropReason::bad_ip_header);
+  if (v.protocol == kIpProtoAh) return unexpected(DropReason::auth_type_mismatch);
+  if (v.protocol != kIpProtoVrrp) return unexpected(DropReason::bad_ip_header);
   v.payload = packet.subspan(ihl, total - ihl);
   return v;
 }
 
-std::expected<Advert, DropReason> decode_ipv4(std::span<const std::uint8_t> packet,
+Expected<Advert, DropReason> decode_ipv4(std::span<const std::uint8_t> packet,
                                               RxMeta& meta) {
   auto ip = parse_ipv4(packet);
-  if (!ip) return std::unexpected(ip.error());
+  if (!ip) return unexpected(ip.error());
   meta.source = ip->source;
   meta.destination = ip->destination;
   meta.ttl = ip->ttl;

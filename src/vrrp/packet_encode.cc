@@ -41,16 +41,16 @@ std::string_view to_string(EncodeError e) {
   return "unknown encode error";
 }
 
-std::expected<std::size_t, EncodeError> encode(const AdvertFields& f, const IpAddress& source,
+Expected<std::size_t, EncodeError> encode(const AdvertFields& f, const IpAddress& source,
                                                const IpAddress& destination,
                                                const ChecksumRule& rule,
                                                std::span<std::uint8_t> out) {
-  if (auto err = check_fields(f)) return std::unexpected(*err);
+  if (auto err = check_fields(f)) return unexpected(*err);
   if (source.family() != f.family || destination.family() != f.family) {
-    return std::unexpected(EncodeError::family_mismatch);
+    return unexpected(EncodeError::family_mismatch);
   }
   const std::size_t size = message_size(f.version, f.family, f.addresses.size());
-  if (out.size() < size) return std::unexpected(EncodeError::buffer_too_small);
+  if (out.size() < size) return unexpected(EncodeError::buffer_too_small);
 
   WireHeader h{};
   h.version_type = static_cast<std::uint8_t>(static_cast<unsigned>(f.version) << 4 |
@@ -87,11 +87,11 @@ std::expected<std::size_t, EncodeError> encode(const AdvertFields& f, const IpAd
   return size;
 }
 
-std::expected<std::size_t, EncodeError> encode_ipv4(const AdvertFields& f, const Ipv4Fields& ip,
+Expected<std::size_t, EncodeError> encode_ipv4(const AdvertFields& f, const Ipv4Fields& ip,
                                                     const ChecksumRule& rule,
                                                     std::span<std::uint8_t> out) {
-  if (f.family != Family::inet) return std::unexpected(EncodeError::family_mismatch);
-  if (out.size() < kIpv4HeaderSize) return std::unexpected(EncodeError::buffer_too_small);
+  if (f.family != Family::inet) return unexpected(EncodeError::family_mismatch);
+  if (out.size() < kIpv4HeaderSize) return unexpected(EncodeError::buffer_too_small);
   auto body = encode(f, ip.source, ip.destination, rule, out.subspan(kIpv4HeaderSize));
   if (!body) return body;
   const std::size_t total = kIpv4HeaderSize + *body;

@@ -98,7 +98,7 @@ TEST_P(CodecGolden, DecodesValidatesAndReencodesEveryAdvert) {
 
     RxMeta meta;
     meta.ifindex = 2;
-    std::expected<Advert, DropReason> a;
+    Expected<Advert, DropReason> a;
     if (g.family == Family::inet) {
       a = decode_ipv4(f->ip_packet, meta);
     } else {
