@@ -61,7 +61,11 @@ std::size_t find_comment(std::string_view text, bool& unterminated) {
 
 LineView strip(LineView v) {
   bool unterminated = false;
-  std::size_t end = find_comment(v.text, unterminated);
+  return strip_space(v.sub(0, find_comment(v.text, unterminated)));
+}
+
+LineView strip_space(LineView v) {
+  std::size_t end = v.text.size();
   while (end > 0 && is_space(v.text[end - 1])) --end;
   std::size_t begin = 0;
   while (begin < end && is_space(v.text[begin])) ++begin;
@@ -77,6 +81,7 @@ void tokenize(LineView v, std::vector<Token>& out, Diagnostics& diags) {
       ++i;
       continue;
     }
+    if (c == '#' || c == '!') return;  // from a substitution such as ${_HASH}: a comment
     if (c == '{' || c == '}') {
       out.push_back(Token{std::string(1, c), v.loc(i), false});
       ++i;
@@ -93,7 +98,8 @@ void tokenize(LineView v, std::vector<Token>& out, Diagnostics& diags) {
       continue;
     }
     std::size_t end = i;
-    while (end < t.size() && !is_space(t[end]) && t[end] != '{' && t[end] != '}' && t[end] != '"')
+    while (end < t.size() && !is_space(t[end]) && t[end] != '{' && t[end] != '}' &&
+           t[end] != '"' && t[end] != '#' && t[end] != '!')
       ++end;
     out.push_back(Token{std::string(t.substr(i, end - i)), v.loc(i), false});
     i = end;

@@ -23,6 +23,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -111,6 +112,31 @@ std::string parent_dir(const std::string& path) {
   std::string dir = abs.parent_path().lexically_normal().string();
   if (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   return dir.empty() ? std::string(".") : dir;
+}
+
+// "${_RANDOM [MIN [MAX]]}": non-negative integers, defaults 0 and 32767.
+bool parse_random_args(std::string_view args, unsigned long& lo, unsigned long& hi) {
+  unsigned long* slot[2] = {&lo, &hi};
+  int n = 0;
+  std::size_t i = 0;
+  while (i < args.size()) {
+    if (lex::is_space(args[i])) {
+      ++i;
+      continue;
+    }
+    if (n == 2) return false;
+    unsigned long v = 0;
+    std::size_t start = i;
+    while (i < args.size() && args[i] >= '0' && args[i] <= '9') {
+      if (v > 0xffffffffUL) return false;
+      v = v * 10 + static_cast<unsigned long>(args[i] - '0');
+      ++i;
+    }
+    if (i == start || (i < args.size() && !lex::is_space(args[i]))) return false;
+    *slot[n++] = v;
+  }
+  if (hi < lo) std::swap(lo, hi);
+  return true;
 }
 
 bool Preprocessor::count_line(SourceLoc loc) {
@@ -298,7 +324,7 @@ void Preprocessor::process_line(LineView v, unsigned depth) {
   if (lex::substitute(v, look, subst)) {
     for (const OwnedLine& l : subst) {
       if (!count_line(v.loc(0))) return;
-      LineView s = lex::strip(l.view());
+      LineView s = lex::strip_space(l.view());
       if (!s.text.empty()) process_line(s, depth + 1);
     }
     return;
@@ -360,10 +386,7 @@ const std::vector<std::string>* Preprocessor::lookup(std::string_view name, std:
       v = "!";
     } else if (name == "_RANDOM") {
       unsigned long lo = 0, hi = 32767;
-      std::istringstream in{std::string(args)};
-      if (!args.empty() && !(in >> lo)) return nullptr;
-      if (in && !in.eof() && !(in >> hi)) return nullptr;
-      if (hi < lo) std::swap(lo, hi);
+      if (!parse_random_args(args, lo, hi)) return nullptr;
       std::uniform_int_distribution<unsigned long> dist(lo, hi);
       v = std::to_string(dist(rng_));
     } else if (name == "_ENV" && !args.empty()) {
