@@ -1,0 +1,53 @@
+#include "net/interfaces.h"
+
+#include <linux/if_addr.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include <fmt/format.h>
+
+namespace vigil::net {
+
+Result<int> ifindex_of(Netlink& nl, const std::string& name) {
+  auto l = nl.get_link(name);
+  if (!l) return l.error();
+  return l->ifindex;
+}
+
+Result<std::string> ifname_of(Netlink& nl, int ifindex) {
+  auto l = nl.get_link(ifindex);
+  if (!l) return l.error();
+  return l->name;
+}
+
+Result<std::vector<AddressEvent>> addresses_of(Netlink& nl, int ifindex, int family) {
+  auto all = nl.dump_addresses(family);
+  if (!all) return all.error();
+  std::vector<AddressEvent> out;
+  for (auto& a : *all) {
+    if (a.ifindex == ifindex) out.push_back(std::move(a));
+  }
+  return out;
+}
+
+Result<vrrp::IpAddress> primary_ipv4(Netlink& nl, int ifindex) {
+  auto addrs = addresses_of(nl, ifindex, AF_INET);
+  if (!addrs) return addrs.error();
+  for (const auto& a : *addrs) {
+    if ((a.flags & IFA_F_SECONDARY) == 0) return a.address;
+  }
+  return make_error(ENOENT, fmt::format("no IPv4 address on interface {}", ifindex));
+}
+
+Result<vrrp::IpAddress> link_local_ipv6(Netlink& nl, int ifindex) {
+  auto addrs = addresses_of(nl, ifindex, AF_INET6);
+  if (!addrs) return addrs.error();
+  for (const auto& a : *addrs) {
+    bool usable = (a.flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)) == 0;
+    if (usable && a.address.is_link_local()) return a.address;
+  }
+  return make_error(ENOENT, fmt::format("no usable IPv6 link-local address on interface {}", ifindex));
+}
+
+}  // namespace vigil::net

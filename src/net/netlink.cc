@@ -1,0 +1,219 @@
+#include "net/netlink.h"
+
+#include <linux/netlink.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace vigil::net {
+namespace {
+
+constexpr std::size_t kRxBuffer = 64 * 1024;  // > one dump skb (the kernel uses up to 32 KiB)
+
+void set_seq(std::vector<std::uint8_t>& msg, std::uint32_t seq, std::uint32_t portid) {
+  nlmsghdr h;
+  std::memcpy(&h, msg.data(), sizeof h);
+  h.nlmsg_seq = seq;
+  h.nlmsg_pid = portid;
+  std::memcpy(msg.data(), &h, sizeof h);
+}
+
+Error netlink_error(int code, const std::string& ext) {
+  std::string what = "netlink request";
+  if (!ext.empty()) what += " (" + ext + ")";
+  return make_error(code, what);
+}
+
+}  // namespace
+
+std::size_t NetlinkBatch::add(Op op, const AddressSpec& spec) {
+  requests_.push_back(build_address(op, spec, ifa_proto_));
+  return requests_.size() - 1;
+}
+
+std::size_t NetlinkBatch::add(Op op, const RouteSpec& spec) {
+  requests_.push_back(build_route(op, spec));
+  return requests_.size() - 1;
+}
+
+std::size_t NetlinkBatch::add(Op op, const RuleSpec& spec) {
+  requests_.push_back(build_rule(op, spec));
+  return requests_.size() - 1;
+}
+
+std::size_t NetlinkBatch::add_raw(Result<std::vector<std::uint8_t>> request) {
+  requests_.push_back(std::move(request));
+  return requests_.size() - 1;
+}
+
+Netlink::Netlink(std::unique_ptr<mnl_socket, MnlSocketCloser> s, bool ifa_proto)
+    : sock_(std::move(s)), portid_(mnl_socket_get_portid(sock_.get())), ifa_proto_(ifa_proto),
+      rxbuf_(kRxBuffer) {
+  seq_ = static_cast<std::uint32_t>(std::time(nullptr));
+}
+
+Result<Netlink> Netlink::open() {
+  std::unique_ptr<mnl_socket, MnlSocketCloser> s(mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC));
+  if (!s) return errno_error("socket(NETLINK_ROUTE)");
+  if (mnl_socket_bind(s.get(), 0, MNL_SOCKET_AUTOPID) < 0) return errno_error("bind(NETLINK_ROUTE)");
+  int one = 1;
+  // Short acks (no copy of our request) and the kernel's error text; both optional.
+  mnl_socket_setsockopt(s.get(), NETLINK_CAP_ACK, &one, sizeof one);
+  mnl_socket_setsockopt(s.get(), NETLINK_EXT_ACK, &one, sizeof one);
+  timeval tv{static_cast<time_t>(kReplyTimeout.count()), 0};
+  if (::setsockopt(mnl_socket_get_fd(s.get()), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) {
+    return errno_error("setsockopt(SO_RCVTIMEO, netlink)");
+  }
+  utsname u{};
+  bool proto = ::uname(&u) == 0 && kernel_supports_ifa_proto(u.release);
+  return Netlink(std::move(s), proto);
+}
+
+int Netlink::fd() const { return mnl_socket_get_fd(sock_.get()); }
+
+NetlinkBatch Netlink::batch() const {
+  NetlinkBatch b;
+  b.set_ifa_proto(ifa_proto_);
+  return b;
+}
+
+Status Netlink::send_bytes(const std::vector<std::uint8_t>& bytes) {
+  if (mnl_socket_sendto(sock_.get(), bytes.data(), bytes.size()) < 0) return errno_error("sendto(netlink)");
+  return {};
+}
+
+Result<ParseResult> Netlink::receive() {
+  for (;;) {
+    ssize_t n = mnl_socket_recvfrom(sock_.get(), rxbuf_.data(), rxbuf_.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      return make_error(ETIMEDOUT, "netlink: no reply");
+    }
+    if (n < 0) return errno_error("recvfrom(netlink)");
+    ParseResult r = parse_netlink({rxbuf_.data(), static_cast<std::size_t>(n)});
+    if (r.error) return make_error(EBADMSG, "netlink reply: " + *r.error);
+    return r;
+  }
+}
+
+Result<std::vector<Status>> Netlink::commit(const NetlinkBatch& batch) {
+  std::vector<Status> out(batch.requests_.size());
+  std::size_t i = 0;
+  while (i < batch.requests_.size()) {
+    // One chunk: up to kMaxPerSend valid requests, concatenated.
+    std::vector<std::uint8_t> wire;
+    std::map<std::uint32_t, std::size_t> pending;  // seq -> request index
+    for (; i < batch.requests_.size() && pending.size() < kMaxPerSend; ++i) {
+      const auto& req = batch.requests_[i];
+      if (!req) {
+        out[i] = req.error();
+        continue;
+      }
+      std::vector<std::uint8_t> msg = *req;
+      std::uint32_t seq = ++seq_;
+      set_seq(msg, seq, portid_);
+      wire.insert(wire.end(), msg.begin(), msg.end());
+      pending.emplace(seq, i);
+    }
+    if (pending.empty()) continue;
+    if (auto st = send_bytes(wire); !st) return st.error();
+    while (!pending.empty()) {
+      auto r = receive();
+      if (!r) return r.error();
+      for (std::size_t m = 0; m < r->messages.size(); ++m) {
+        const auto* ack = std::get_if<AckMessage>(&r->messages[m]);
+        if (ack == nullptr) continue;
+        auto it = pending.find(ack->seq);
+        if (it == pending.end()) continue;  // a stale reply to an earlier, timed-out request
+        if (ack->error != 0) out[it->second] = netlink_error(ack->error, ack->ext_message);
+        pending.erase(it);
+      }
+    }
+  }
+  return out;
+}
+
+Status Netlink::execute(Result<std::vector<std::uint8_t>> request) {
+  NetlinkBatch b;
+  b.add_raw(std::move(request));
+  auto r = commit(b);
+  if (!r) return r.error();
+  return (*r)[0];
+}
+
+Result<std::vector<NetlinkMessage>> Netlink::dump(std::vector<std::uint8_t> request) {
+  std::uint32_t seq = ++seq_;
+  set_seq(request, seq, portid_);
+  if (auto st = send_bytes(request); !st) return st.error();
+  std::vector<NetlinkMessage> out;
+  nlmsghdr h;
+  std::memcpy(&h, request.data(), sizeof h);
+  bool dumping = (h.nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+  for (;;) {
+    auto r = receive();
+    if (!r) return r.error();
+    for (std::size_t m = 0; m < r->messages.size(); ++m) {
+      if (r->seqs[m] != seq) continue;  // not ours (a late reply to an earlier request)
+      auto& msg = r->messages[m];
+      if (auto* done = std::get_if<DoneMessage>(&msg)) {
+        if (done->error != 0) return make_error(done->error, "netlink dump");
+        return out;
+      }
+      if (auto* ack = std::get_if<AckMessage>(&msg)) {
+        if (ack->error != 0) return netlink_error(ack->error, ack->ext_message);
+        return out;
+      }
+      out.push_back(std::move(msg));
+      if (!dumping) return out;  // a single GET answers with exactly one message
+    }
+  }
+}
+
+Result<std::vector<LinkEvent>> Netlink::dump_links() {
+  auto r = dump(build_get_link(0, ""));
+  if (!r) return r.error();
+  std::vector<LinkEvent> links;
+  for (auto& m : *r) {
+    if (auto* l = std::get_if<LinkEvent>(&m)) links.push_back(std::move(*l));
+  }
+  return links;
+}
+
+Result<std::vector<AddressEvent>> Netlink::dump_addresses(int family) {
+  auto r = dump(build_get_addresses(family));
+  if (!r) return r.error();
+  std::vector<AddressEvent> addrs;
+  for (auto& m : *r) {
+    if (auto* a = std::get_if<AddressEvent>(&m)) addrs.push_back(std::move(*a));
+  }
+  return addrs;
+}
+
+Result<LinkEvent> Netlink::get_link(int ifindex) {
+  if (ifindex <= 0) return make_error(ENODEV, fmt::format("no interface with index {}", ifindex));
+  auto r = dump(build_get_link(ifindex, ""));
+  if (!r) return Error{r.error().code, fmt::format("interface index {}: {}", ifindex, r.error().message)};
+  for (auto& m : *r) {
+    if (auto* l = std::get_if<LinkEvent>(&m)) return std::move(*l);
+  }
+  return make_error(ENODEV, fmt::format("interface index {}", ifindex));
+}
+
+Result<LinkEvent> Netlink::get_link(const std::string& name) {
+  if (name.empty() || name.size() >= 16) return make_error(ENODEV, "bad interface name '" + name + "'");
+  auto r = dump(build_get_link(0, name));
+  if (!r) return Error{r.error().code, "interface " + name + ": " + r.error().message};
+  for (auto& m : *r) {
+    if (auto* l = std::get_if<LinkEvent>(&m)) return std::move(*l);
+  }
+  return make_error(ENODEV, "interface " + name);
+}
+
+}  // namespace vigil::net

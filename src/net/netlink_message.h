@@ -1,0 +1,84 @@
+// net/netlink_message.h — typed rtnetlink messages and a pure parser for them.
+//
+//   ParseResult r = parse_netlink(bytes);   // bytes: what one recv() on a NETLINK_ROUTE socket gave
+//   for (const auto& m : r.messages)
+//     if (auto* l = std::get_if<LinkEvent>(&m)) ...   // RTM_NEWLINK / RTM_DELLINK
+//
+// parse_netlink() is a pure function over bytes (no syscalls, no libmnl: it reads every field
+// with memcpy, so unaligned or hostile input is safe) — fuzz/netlink_parse feeds it anything.
+// Malformed input never asserts or throws: parsing stops and ParseResult::error says why; the
+// messages decoded before that point are kept.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "vrrp/types.h"
+
+namespace vigil::net {
+
+// RTM_NEWLINK (added, or changed: the kernel does not say which) / RTM_DELLINK.
+struct LinkEvent {
+  bool deleted = false;
+  int ifindex = 0;
+  std::string name;                  // IFLA_IFNAME
+  unsigned flags = 0;                // IFF_* (IFF_UP = admin up, IFF_LOWER_UP = carrier)
+  std::uint8_t oper_state = 0;       // IFLA_OPERSTATE (IF_OPER_UP = 6)
+  std::uint16_t type = 0;            // ARPHRD_* (1 = Ethernet)
+  std::vector<std::uint8_t> mac;     // IFLA_ADDRESS (6 bytes for Ethernet)
+  std::uint32_t mtu = 0;             // IFLA_MTU
+  int parent_ifindex = 0;            // IFLA_LINK (e.g. a macvlan's lower device)
+  std::string kind;                  // IFLA_INFO_KIND ("macvlan", "veth", "bridge"...)
+  std::optional<std::uint32_t> macvlan_mode;  // IFLA_MACVLAN_MODE (MACVLAN_MODE_PRIVATE = 1)
+
+  bool admin_up() const;             // IFF_UP
+  bool oper_up() const;              // operstate UP, or (operstate unknown and IFF_RUNNING)
+};
+
+// RTM_NEWADDR / RTM_DELADDR.
+struct AddressEvent {
+  bool deleted = false;
+  int ifindex = 0;
+  vrrp::Family family = vrrp::Family::inet;
+  vrrp::IpAddress address;                 // IFA_LOCAL if present, else IFA_ADDRESS
+  std::optional<vrrp::IpAddress> peer;     // IFA_ADDRESS when it differs from IFA_LOCAL
+  std::optional<vrrp::IpAddress> broadcast;
+  std::uint8_t prefix = 0;
+  std::uint8_t scope = 0;                  // RT_SCOPE_* (0 universe, 253 link, 254 host)
+  std::uint32_t flags = 0;                 // IFA_F_* (IFA_FLAGS if present)
+  std::string label;                       // IFA_LABEL (IPv4)
+  std::uint8_t proto = 0;                  // IFA_PROTO (Linux 6.1+), 0 if absent
+  std::optional<std::uint32_t> preferred_lft;  // IFA_CACHEINFO
+  std::optional<std::uint32_t> valid_lft;
+};
+
+// NLMSG_ERROR: error == 0 is a positive acknowledgement. error is a positive errno.
+struct AckMessage {
+  std::uint32_t seq = 0;
+  int error = 0;
+  std::string ext_message;  // NLMSGERR_ATTR_MSG (extended ack), if the kernel sent one
+};
+
+// NLMSG_DONE: the end of a dump.
+struct DoneMessage {
+  std::uint32_t seq = 0;
+  int error = 0;
+};
+
+using NetlinkMessage = std::variant<LinkEvent, AddressEvent, AckMessage, DoneMessage>;
+
+struct ParseResult {
+  std::vector<NetlinkMessage> messages;
+  std::vector<std::uint32_t> seqs;   // nlmsg_seq of each entry in `messages`
+  std::size_t ignored = 0;           // well-formed messages of types we do not decode
+  std::optional<std::string> error;  // set when parsing stopped on malformed input
+};
+
+ParseResult parse_netlink(std::span<const std::uint8_t> bytes);
+
+}  // namespace vigil::net

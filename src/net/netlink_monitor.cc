@@ -1,0 +1,46 @@
+#include "net/netlink_monitor.h"
+
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+namespace vigil::net {
+
+NetlinkMonitor::NetlinkMonitor(std::unique_ptr<mnl_socket, MnlSocketCloser> s)
+    : sock_(std::move(s)), buf_(64 * 1024) {}
+
+Result<NetlinkMonitor> NetlinkMonitor::open(int rcvbuf) {
+  std::unique_ptr<mnl_socket, MnlSocketCloser> s(
+      mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK));
+  if (!s) return errno_error("socket(NETLINK_ROUTE monitor)");
+  int fd = mnl_socket_get_fd(s.get());
+  if (rcvbuf > 0 && ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf) != 0) {
+    return errno_error("setsockopt(SO_RCVBUF, netlink monitor)");
+  }
+  unsigned groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
+  if (mnl_socket_bind(s.get(), groups, MNL_SOCKET_AUTOPID) < 0) {
+    return errno_error("bind(NETLINK_ROUTE monitor groups)");
+  }
+  return NetlinkMonitor(std::move(s));
+}
+
+Result<bool> NetlinkMonitor::read_one(MonitorDrain& d) {
+  for (;;) {
+    ssize_t n = ::recv(fd(), buf_.data(), buf_.size(), MSG_DONTWAIT);
+    if (n >= 0) {
+      parsed_ = parse_netlink({buf_.data(), static_cast<std::size_t>(n)});
+      if (parsed_.error) ++d.malformed;
+      return true;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
+    if (errno == ENOBUFS) {
+      d.overrun = true;  // the socket stays usable; later events still arrive
+      continue;
+    }
+    return errno_error("recv(netlink monitor)");
+  }
+}
+
+}  // namespace vigil::net
