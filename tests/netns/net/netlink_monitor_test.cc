@@ -1,0 +1,107 @@
+// The monitor sees link down/up and address add/remove made by `ip` in the namespace.
+#include "net/netlink_monitor.h"
+
+#include <linux/if_addr.h>
+#include <sys/socket.h>
+
+#include <gtest/gtest.h>
+
+#include "net_test_util.h"
+#include "netns_harness.h"
+
+namespace vigil::net {
+namespace {
+
+using namespace std::chrono_literals;
+using test::ip;
+using testing::NetnsScope;
+using testing::sh;
+using testing::Topology;
+
+// rtnetlink notifications are queued while the `ip` command runs, before it exits; 2 s only
+// covers a slow machine scheduling us.
+constexpr auto kNotify = 2s;
+
+class MonitorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    NetnsScope in(topo.node("a").ns);
+    auto m = NetlinkMonitor::open();
+    ASSERT_TRUE(m) << m.error().str();
+    mon.emplace(std::move(*m));
+    eth0 = test::ifindex("eth0");
+  }
+  // Drains events until `pred` matches one of them (or the timeout passes).
+  template <class Pred>
+  bool saw(Pred pred) {
+    bool found = false;
+    testing::wait_until([&] {
+      auto r = mon->drain([&](const NetlinkMessage& m) { found = found || pred(m); });
+      EXPECT_TRUE(r);
+      if (r) overruns += r->overrun;
+      return found;
+    }, kNotify);
+    return found;
+  }
+  Topology topo{"vmon", {"a"}};
+  std::optional<NetlinkMonitor> mon;
+  int eth0 = 0;
+  int overruns = 0;
+};
+
+TEST_F(MonitorTest, LinkDownAndUp) {
+  sh(topo.node("a").exec("ip link set eth0 down"));
+  EXPECT_TRUE(saw([&](const NetlinkMessage& m) {
+    auto* l = std::get_if<LinkEvent>(&m);
+    return l && l->ifindex == eth0 && l->name == "eth0" && !l->admin_up() && !l->oper_up();
+  }));
+  sh(topo.node("a").exec("ip link set eth0 up"));
+  EXPECT_TRUE(saw([&](const NetlinkMessage& m) {
+    auto* l = std::get_if<LinkEvent>(&m);
+    return l && l->ifindex == eth0 && l->admin_up() && l->oper_up();
+  }));
+  EXPECT_EQ(overruns, 0);
+}
+
+TEST_F(MonitorTest, AddressAddedAndRemoved) {
+  const auto& a = topo.node("a");
+  sh(a.exec("ip addr add 10.99.0.77/24 dev eth0 label eth0:m"));
+  EXPECT_TRUE(saw([&](const NetlinkMessage& m) {
+    auto* e = std::get_if<AddressEvent>(&m);
+    return e && !e->deleted && e->ifindex == eth0 && e->address == ip("10.99.0.77") &&
+           e->prefix == 24 && e->label == "eth0:m" && (e->flags & IFA_F_SECONDARY);
+  }));
+  sh(a.exec("ip addr del 10.99.0.77/24 dev eth0"));
+  EXPECT_TRUE(saw([&](const NetlinkMessage& m) {
+    auto* e = std::get_if<AddressEvent>(&m);
+    return e && e->deleted && e->address == ip("10.99.0.77");
+  }));
+  sh(a.exec("ip addr add fd99::77/64 dev eth0 nodad"));
+  EXPECT_TRUE(saw([&](const NetlinkMessage& m) {
+    auto* e = std::get_if<AddressEvent>(&m);
+    return e && !e->deleted && e->family == vrrp::Family::inet6 && e->address == ip("fd99::77") &&
+           e->prefix == 64;
+  }));
+  sh(a.exec("ip addr del fd99::77/64 dev eth0"));
+  EXPECT_TRUE(saw([&](const NetlinkMessage& m) {
+    auto* e = std::get_if<AddressEvent>(&m);
+    return e && e->deleted && e->address == ip("fd99::77");
+  }));
+}
+
+TEST_F(MonitorTest, LinkAddedAndDeleted) {
+  const auto& a = topo.node("a");
+  sh(a.exec("ip link add mon0 type veth peer name mon1"));
+  EXPECT_TRUE(saw([&](const NetlinkMessage& m) {
+    auto* l = std::get_if<LinkEvent>(&m);
+    return l && !l->deleted && l->name == "mon0" && l->kind == "veth";
+  }));
+  sh(a.exec("ip link del mon0"));
+  EXPECT_TRUE(saw([&](const NetlinkMessage& m) {
+    auto* l = std::get_if<LinkEvent>(&m);
+    return l && l->deleted && l->name == "mon0";
+  }));
+}
+
+}  // namespace
+}  // namespace vigil::net
