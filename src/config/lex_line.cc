@@ -81,7 +81,6 @@ void tokenize(LineView v, std::vector<Token>& out, Diagnostics& diags) {
       ++i;
       continue;
     }
-    if (c == '#' || c == '!') return;  // from a substitution such as ${_HASH}: a comment
     if (c == '{' || c == '}') {
       out.push_back(Token{std::string(1, c), v.loc(i), false});
       ++i;
@@ -98,8 +97,7 @@ void tokenize(LineView v, std::vector<Token>& out, Diagnostics& diags) {
       continue;
     }
     std::size_t end = i;
-    while (end < t.size() && !is_space(t[end]) && t[end] != '{' && t[end] != '}' &&
-           t[end] != '"' && t[end] != '#' && t[end] != '!')
+    while (end < t.size() && !is_space(t[end]) && t[end] != '{' && t[end] != '}' && t[end] != '"')
       ++end;
     out.push_back(Token{std::string(t.substr(i, end - i)), v.loc(i), false});
     i = end;

@@ -72,10 +72,6 @@ LineView strip_space(LineView v);
 
 // Splits a stripped line into tokens (appended to `out`). An unterminated quote is an error at
 // the quote; the quoted text up to the end of the line is then dropped, as keepalived does.
-// An unquoted `#` or `!` ends the line: comments are stripped from file lines when they are read,
-// but text produced by substitution (`$X=${_HASH}`, then `$X keyword`) can still hold one, and
-// keepalived treats it as a comment only when it splits the line into words — so a definition
-// made by substituted text keeps the `#` in its value (corpus 044: `${ON} $OFF=${_HASH}`).
 void tokenize(LineView v, std::vector<Token>& out, Diagnostics& diags);
 
 }  // namespace vigil::config::lex

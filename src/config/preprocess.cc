@@ -324,7 +324,9 @@ void Preprocessor::process_line(LineView v, unsigned depth) {
   if (lex::substitute(v, look, subst)) {
     for (const OwnedLine& l : subst) {
       if (!count_line(v.loc(0))) return;
-      LineView s = lex::strip_space(l.view());
+      // Comments are stripped again: `$X=${_HASH}` then `$X keyword` comments the line out, and
+      // keepalived 2.2.7 turns `${EMPTY} $Y=${_HASH}` into the empty definition `$Y=`.
+      LineView s = lex::strip(l.view());
       if (!s.text.empty()) process_line(s, depth + 1);
     }
     return;

@@ -91,12 +91,15 @@ TEST(PreprocessDefine, ConditionalDefinition) {
   EXPECT_EQ(Pre(text, with_id("backup")).lines(), (Lines{{"priority", "200"}}));
 }
 
-// corpus 044: `$X=${_HASH}` then `$X keyword` comments the line out; `${STRICT} $NO_STRICT=…`
-// becomes a definition when STRICT is empty.
+// corpus 044: `$X=${_HASH}` then `$X keyword` comments the line out. `${STRICT} $NO_STRICT=…`
+// becomes a definition when STRICT is empty — and, as keepalived 2.2.7 does (checked: the
+// keyword after `$NO_STRICT` is applied), the `#` from ${_HASH} comments out its own value.
 TEST(PreprocessDefine, HashValueCommentsOutAndEmptyValueExposesDefinition) {
   Pre p("$PID_DIR=${_HASH}\n$PID_DIR use_pid_dir\n$STRICT=\n${STRICT} $NO_STRICT=${_HASH}\n"
         "$NO_STRICT vrrp_strict\nkeep\n");
-  EXPECT_EQ(p.lines(), (Lines{{"keep"}}));
+  EXPECT_EQ(p.lines(), (Lines{{"vrrp_strict"}, {"keep"}}));
+  Pre q("$STRICT=${_HASH}\n$NO_STRICT=\n${STRICT} $NO_STRICT=${_HASH}\n$NO_STRICT router_id good\n");
+  EXPECT_EQ(q.lines(), (Lines{{"router_id", "good"}}));
 }
 
 // keepalived 2.2.7: `router_id ab${_HASH}cd` sets "ab"; `a${_BANG}b` sets "a".
