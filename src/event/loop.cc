@@ -103,19 +103,24 @@ void Loop::log(Severity s, std::string_view msg) const {
 
 int Loop::run() {
   if (closed_after_fork_) return kExitProgramError;
-  finished_ = false;
-  while (!finished_) run_once(true);
+  do {
+    run_once(true);
+  } while (!finished_);
   return exit_code_;
 }
 
 std::size_t Loop::run_until_idle() {
   std::size_t n = 0;
-  while (!finished_ && run_once(false)) ++n;
+  while (run_once(false)) {
+    ++n;
+    if (finished_) break;
+  }
   return n;
 }
 
 bool Loop::run_once(bool block) {
   if (closed_after_fork_) return false;
+  finished_ = false;  // "finished" describes the last run; a new iteration starts afresh
   Task* t = events_.pop_front();
   if (t == nullptr) t = ready_.pop_front();
   if (t == nullptr) {

@@ -114,8 +114,8 @@ using EpollWaitFn = int (*)(int epfd, epoll_event* events, int max_events, int t
 
 struct Options {
   Duration late_threshold = std::chrono::seconds(1);  // keepalived min_auto_priority_delay
-  LogSink log;                                        // optional; no global logger
-  std::function<void(Duration late)> on_late_timer;   // optional (VRRP: timer_expired_backup)
+  LogSink log{};                                      // optional; no global logger
+  std::function<void(Duration late)> on_late_timer{};  // optional (VRRP: timer_expired_backup)
   EpollWaitFn epoll_wait = nullptr;                   // nullptr = ::epoll_wait
   Duration epoll_error_backoff = std::chrono::seconds(1);  // after EBADF/EFAULT/EINVAL
   int max_events = 64;                                // epoll_event batch size
@@ -162,7 +162,9 @@ class Loop {
   // inside its own callback. False if the handle is inactive or the task is not waiting (queued,
   // or a one-shot task already running).
   bool retime(TaskHandle& handle, TimePoint deadline);
-  bool retime_after(TaskHandle& handle, Duration after) { return retime(handle, now() + after); }
+  bool retime_after(TaskHandle& handle, Duration after) {
+    return retime(handle, clock_.now() + after);
+  }
 
   // Runs until terminate, or until shutdown completes. Returns the exit code.
   int run();
@@ -172,6 +174,7 @@ class Loop {
   // run_once(false) until nothing is due or the loop finished; returns the tasks dispatched.
   std::size_t run_until_idle();
 
+  // True when the last run()/run_once() ended the loop (terminate, shutdown done, epoll failure).
   bool finished() const { return finished_; }
   bool shutting_down() const { return shutting_down_; }
   int exit_code() const { return exit_code_; }

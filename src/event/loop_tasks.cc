@@ -163,6 +163,7 @@ void Loop::cancel(Task* t) {
       return;
     case State::pending:
       end_unrun(t);
+      check_shutdown_done();  // it may have been the last shutdown timer or child
       return;
     case State::queued:
       if (t->kind == Kind::event || t->kind == Kind::terminate_start || t->kind == Kind::terminate) {
