@@ -1,0 +1,246 @@
+// rules_global.cc — rules about global_defs, scripts, sync groups, interfaces, routes and rules.
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "config/rules_impl.h"
+
+namespace vigil::config::rules {
+
+namespace {
+
+bool ask(const std::function<bool(std::string_view)>& f, std::string_view what) {
+  return !f || f(what);
+}
+
+std::string_view first_word(std::string_view cmd) {
+  auto start = cmd.find_first_not_of(" \t");
+  if (start == std::string_view::npos) return {};
+  cmd.remove_prefix(start);
+  return cmd.substr(0, cmd.find_first_of(" \t"));
+}
+
+// Every notify command, wherever it is written.
+std::vector<const Command*> notify_commands(const Config& cfg) {
+  std::vector<const Command*> out;
+  auto add = [&](const std::optional<Command>& c) {
+    if (c && !c->cmd.empty()) out.push_back(&*c);
+  };
+  for (const VrrpInstance& vi : cfg.vrrp_instances)
+    for (auto* c : {&vi.notify_master, &vi.notify_backup, &vi.notify_fault, &vi.notify_stop,
+                    &vi.notify_deleted, &vi.notify, &vi.notify_master_rx_lower_pri})
+      add(*c);
+  for (const SyncGroup& g : cfg.sync_groups)
+    for (auto* c : {&g.notify_master, &g.notify_backup, &g.notify_fault, &g.notify_stop,
+                    &g.notify})
+      add(*c);
+  add(cfg.global_defs.notify_fifo_script);
+  add(cfg.global_defs.vrrp_notify_fifo_script);
+  return out;
+}
+
+}  // namespace
+
+void global_garp_defaults(RuleCtx& c) {
+  GlobalDefs& g = c.cfg.global_defs;
+  if (g.vrrp_min_garp.value) {
+    if (!g.vrrp_garp_master_repeat.is_set) g.vrrp_garp_master_repeat.value = 1;
+    if (!g.vrrp_garp_master_delay.is_set) g.vrrp_garp_master_delay.value = Duration{0};
+    if (!g.vrrp_garp_master_refresh.is_set) g.vrrp_garp_master_refresh.value = Duration{0};
+    if (!g.vrrp_garp_master_refresh_repeat.is_set) g.vrrp_garp_master_refresh_repeat.value = 0;
+  }
+  if (g.vrrp_garp_master_repeat.value == 0) g.vrrp_garp_master_repeat.value = 1;
+  if (!g.vrrp_garp_lower_prio_delay.is_set)
+    g.vrrp_garp_lower_prio_delay.value = g.vrrp_garp_master_delay.value;
+  if (!g.vrrp_garp_lower_prio_repeat.is_set)
+    g.vrrp_garp_lower_prio_repeat.value = g.vrrp_garp_master_repeat.value;
+}
+
+void script_defaults(RuleCtx& c) {
+  for (VrrpScript& s : c.cfg.vrrp_scripts)
+    if (!s.timeout.is_set) s.timeout.value = s.interval.value;
+}
+
+void script_required_command(RuleCtx& c) {
+  auto& v = c.cfg.vrrp_scripts;
+  auto bad = std::remove_if(v.begin(), v.end(), [&](const VrrpScript& s) {
+    if (s.script.is_set) return false;
+    c.diags.error(s.loc, fmt::format("vrrp_script {} has no 'script' line - removing: add "
+                                     "'script \"/path/to/check args\"'", s.name));
+    return true;
+  });
+  v.erase(bad, v.end());
+}
+
+void script_usable(RuleCtx& c) {
+  for (VrrpScript& s : c.cfg.vrrp_scripts) {
+    if (ask(c.env.script_usable, first_word(s.script.value))) continue;
+    s.disabled = true;
+    c.diags.error(s.script.loc, fmt::format("Disabling track script {} since not "
+                                            "found/accessible: '{}' must exist and be "
+                                            "executable", s.name, first_word(s.script.value)));
+  }
+}
+
+void script_security(RuleCtx& c) {
+  GlobalDefs& g = c.cfg.global_defs;
+  bool secure = g.enable_script_security.value;
+  // The user scripts run as when they name none (keepalived: script_user, else
+  // keepalived_script if it exists, else root).
+  bool default_known = true;
+  bool default_root = false;
+  if (g.script_user.is_set) {
+    if (!ask(c.env.user_exists, g.script_user.value)) {
+      c.diags.warning(g.script_user.loc, fmt::format("Error setting global script uid/gid: "
+                                                     "user '{}' does not exist",
+                                                     g.script_user.value));
+      default_known = false;
+    }
+    default_root = g.script_user.value == "root";
+  } else if (!ask(c.env.user_exists, "keepalived_script")) {
+    if (secure) default_known = false;
+    else default_root = true;
+  }
+  if (!default_known && secure) {
+    auto& v = c.cfg.vrrp_scripts;
+    auto gone = std::remove_if(v.begin(), v.end(), [&](const VrrpScript& s) {
+      if (s.user.is_set || s.disabled) return false;
+      c.diags.error(s.loc, fmt::format("Unable to set default user for vrrp script {} - "
+                                       "removing: create user keepalived_script or set "
+                                       "script_user / the script's 'user'", s.name));
+      return true;
+    });
+    v.erase(gone, v.end());
+  }
+  if (secure) return;
+  bool as_root = false;
+  for (const VrrpScript& s : c.cfg.vrrp_scripts) {
+    if (s.disabled) continue;
+    if (s.user.is_set ? s.user.value == "root" : default_root) as_root = true;
+  }
+  for (const Command* cmd : notify_commands(c.cfg)) {
+    if (!ask(c.env.script_usable, first_word(cmd->cmd))) continue;
+    if (cmd->user.empty() ? default_root : cmd->user == "root") as_root = true;
+  }
+  if (as_root) {
+    c.facts.script_security_violation = true;
+    c.diags.error(g.loc, "SECURITY VIOLATION - scripts are being executed but script_security "
+                         "not enabled: add 'enable_script_security' (and a script_user) to "
+                         "global_defs");
+  }
+}
+
+void sync_group_members(RuleCtx& c) {
+  std::map<std::string_view, const SyncGroup*> owner;
+  auto& groups = c.cfg.sync_groups;
+  for (SyncGroup& g : groups) {
+    auto bad = std::remove_if(g.group.begin(), g.group.end(), [&](const std::string& name) {
+      if (!c.cfg.find_instance(name)) {
+        c.diags.error(g.group_loc.file ? g.group_loc : g.loc,
+                      fmt::format("sync group {}: unknown vrrp_instance '{}' - removing it",
+                                  g.name, name));
+        return true;
+      }
+      auto [it, fresh] = owner.emplace(name, &g);
+      if (!fresh) {
+        c.diags.error(g.group_loc, fmt::format("vrrp_instance {} is already in sync group {}: "
+                                               "an instance can be in one group only", name,
+                                               it->second->name));
+        return true;
+      }
+      return false;
+    });
+    g.group.erase(bad, g.group.end());
+    if (g.group.size() == 1)
+      c.diags.warning(g.loc, fmt::format("Sync group {} has only 1 virtual router - this "
+                                         "probably isn't what you want", g.name));
+  }
+  auto empty = std::remove_if(groups.begin(), groups.end(), [&](const SyncGroup& g) {
+    if (!g.group.empty()) return false;
+    c.diags.error(g.loc, fmt::format("Sync group {} has no virtual router(s) - removing: list "
+                                     "its members in 'group {{ VI_1 VI_2 }}'", g.name));
+    return true;
+  });
+  groups.erase(empty, groups.end());
+}
+
+void sync_group_tracking_weight(RuleCtx& c) {
+  for (const SyncGroup& g : c.cfg.sync_groups) {
+    if (g.sync_group_tracking_weight.value) continue;
+    for (const std::string& name : g.group) {
+      auto it = std::find_if(c.cfg.vrrp_instances.begin(), c.cfg.vrrp_instances.end(),
+                             [&](const VrrpInstance& v) { return v.name == name; });
+      if (it == c.cfg.vrrp_instances.end()) continue;
+      for (auto* list : {&it->track_interface, &it->track_script, &it->track_file,
+                         &it->track_process, &it->track_bfd}) {
+        for (TrackRef& r : *list) {
+          if (!r.weight || *r.weight == 0) continue;
+          c.diags.warning(r.loc, fmt::format("({}) is in sync group {}: the weight of tracked "
+                                             "{} is ignored (add sync_group_tracking_weight to "
+                                             "the group to use it)", name, g.name, r.name));
+          r.weight = 0;
+        }
+      }
+    }
+  }
+}
+
+void interfaces_exist(RuleCtx& c) {
+  if (!c.env.interface_exists) return;
+  bool dynamic = c.cfg.global_defs.dynamic_interfaces.value;
+  auto check = [&](const std::string& ifname, SourceLoc loc, std::string_view what) {
+    if (ifname.empty() || c.env.interface_exists(ifname)) return;
+    std::string msg = fmt::format("interface {} for {} doesn't exist{}", ifname, what,
+                                  dynamic ? " (dynamic_interfaces: waiting for it)"
+                                          : ": create it, fix the name, or set "
+                                            "dynamic_interfaces in global_defs");
+    if (dynamic) c.diags.warning(loc, msg);
+    else c.diags.error(loc, msg);
+  };
+  for (const VrrpInstance& vi : c.cfg.vrrp_instances) {
+    std::string what = fmt::format("vrrp_instance {}", vi.name);
+    check(vi.interface.value, vi.interface.loc, what);
+    for (const TrackRef& r : vi.track_interface)
+      check(r.name, r.loc, fmt::format("track_interface of {}", vi.name));
+    for (const auto* list : {&vi.virtual_ipaddress, &vi.virtual_ipaddress_excluded})
+      for (const AddressLine& a : *list)
+        check(a.dev, a.loc, fmt::format("ip address {}", a.addr.to_string()));
+    for (const RouteLine& r : vi.virtual_routes) {
+      check(r.dev, r.loc, "route");
+      for (const Nexthop& n : r.nexthops) check(n.dev, r.loc, "route nexthop");
+    }
+  }
+  for (const AddressLine& a : c.cfg.static_ipaddress)
+    check(a.dev, a.loc, fmt::format("ip address {}", a.addr.to_string()));
+  for (const RouteLine& r : c.cfg.static_routes) {
+    check(r.dev, r.loc, "route");
+    for (const Nexthop& n : r.nexthops) check(n.dev, r.loc, "route nexthop");
+  }
+  for (const SyncGroup& g : c.cfg.sync_groups)
+    for (const TrackRef& r : g.track_interface)
+      check(r.name, r.loc, fmt::format("track_interface of sync group {}", g.name));
+}
+
+void rules_have_preference(RuleCtx& c) {
+  auto check = [&](const std::vector<RuleLine>& rules) {
+    for (const RuleLine& r : rules)
+      if (!r.preference)
+        c.diags.warning(r.loc, "Rule has no preference specified - keepalived assigns one, "
+                               "which is probably not what you want: add 'preference N'");
+  };
+  check(c.cfg.static_rules);
+  for (const VrrpInstance& vi : c.cfg.vrrp_instances) check(vi.virtual_rules);
+}
+
+void routes_trackable(RuleCtx& c) {
+  for (const VrrpInstance& vi : c.cfg.vrrp_instances)
+    for (const RouteLine& r : vi.virtual_routes)
+      if (!r.no_track && r.dev.empty() && r.nexthops.empty() &&
+          r.type == RouteType::unicast)
+        c.diags.warning(r.loc, fmt::format("({}) cannot track a route with no interface "
+                                           "specified, not tracking: add 'dev IF' or "
+                                           "'no_track'", vi.name));
+}
+
+}  // namespace vigil::config::rules
