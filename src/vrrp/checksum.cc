@@ -2,12 +2,20 @@
 
 namespace vigil::vrrp {
 
+// Sums 32-bit big-endian words into a 64-bit accumulator and folds at the end: since
+// 2^16 = 1 (mod 2^16 - 1), that equals the 16-bit one's-complement sum (RFC 1071 §2(B)).
 void InternetChecksum::add(std::span<const std::uint8_t> bytes) {
-  std::size_t i = 0;
-  for (; i + 1 < bytes.size(); i += 2) {
-    sum_ += static_cast<std::uint32_t>(bytes[i] << 8 | bytes[i + 1]);
+  const std::uint8_t* p = bytes.data();
+  std::size_t n = bytes.size();
+  for (; n >= 4; p += 4, n -= 4) {
+    sum_ += std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3];
   }
-  if (i < bytes.size()) sum_ += static_cast<std::uint32_t>(bytes[i] << 8);  // pad with a zero
+  if (n >= 2) {
+    sum_ += static_cast<std::uint32_t>(p[0] << 8 | p[1]);
+    p += 2;
+    n -= 2;
+  }
+  if (n == 1) sum_ += static_cast<std::uint32_t>(p[0] << 8);  // pad with a zero byte
 }
 
 std::uint16_t InternetChecksum::finish() const {

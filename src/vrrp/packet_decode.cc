@@ -19,9 +19,15 @@ bool is_ethernet_padding(std::size_t ip_bytes) { return ip_bytes <= kEthernetMin
 
 bool Advert::contains(const IpAddress& a) const {
   if (a.family() != family) return false;
-  const std::size_t n = address_size();
-  for (std::size_t off = 0; off + n <= addresses.size(); off += n) {
-    if (std::memcmp(addresses.data() + off, a.data(), n) == 0) return true;
+  // Constant-size compares so the compiler inlines them (this runs per VIP per advert).
+  if (family == Family::inet) {
+    for (std::size_t off = 0; off + 4 <= addresses.size(); off += 4) {
+      if (std::memcmp(addresses.data() + off, a.data(), 4) == 0) return true;
+    }
+  } else {
+    for (std::size_t off = 0; off + 16 <= addresses.size(); off += 16) {
+      if (std::memcmp(addresses.data() + off, a.data(), 16) == 0) return true;
+    }
   }
   return false;
 }

@@ -1,5 +1,6 @@
 // Validation of a decoded advert against one instance's expectations (reference §4.2).
 #include <algorithm>
+#include <cstring>
 
 #include "vrrp/packet.h"
 
@@ -50,28 +51,51 @@ std::optional<DropReason> check_v2_auth_and_interval(const Advert& a, const Expe
   return std::nullopt;
 }
 
+IpAddress group_of(const Expectations& e, Family f) {
+  return e.checksum.group ? *e.checksum.group : IpAddress::vrrp_group(f);
+}
+
 // Returns whether the checksum verifies; sets old_unicast when only the old rule matched.
+// The group address is only built when a rule needs it (old mode, or the detection retry).
 bool checksum_ok(const Advert& a, const RxMeta& meta, const Expectations& e, bool& old_unicast) {
-  const IpAddress group = e.checksum.group.value_or(IpAddress::vrrp_group(a.family));
-  const std::uint16_t want =
-      vrrp_checksum(a.version, a.message, meta.source, meta.destination, e.checksum.mode, group);
-  if (want == a.checksum) return true;
+  const V3Checksum mode = e.checksum.mode;
+  if (mode == V3Checksum::old_unicast) {
+    const IpAddress group = group_of(e, a.family);
+    return vrrp_checksum(a.version, a.message, meta.source, meta.destination, mode, group) ==
+           a.checksum;
+  }
+  // pseudo_header and as_v2 never look at the group argument.
+  if (vrrp_checksum(a.version, a.message, meta.source, meta.destination, mode,
+                    meta.destination) == a.checksum) {
+    return true;
+  }
   // §4.6: a unicast v3 IPv4 instance retries with the group as pseudo-header destination.
   if (a.version == Version::v3 && a.family == Family::inet && e.unicast &&
-      e.detect_old_unicast_checksum && e.checksum.mode == V3Checksum::pseudo_header &&
-      vrrp_checksum(a.version, a.message, meta.source, meta.destination, V3Checksum::old_unicast,
-                    group) == a.checksum) {
-    old_unicast = true;
-    return true;
+      e.detect_old_unicast_checksum && mode == V3Checksum::pseudo_header) {
+    const IpAddress group = group_of(e, a.family);
+    if (vrrp_checksum(a.version, a.message, meta.source, meta.destination,
+                      V3Checksum::old_unicast, group) == a.checksum) {
+      old_unicast = true;
+      return true;
+    }
   }
   return false;
 }
 
 // §4.2 item 12: the advert must carry exactly our VIPs. A count mismatch is reported without
-// looking further; with equal counts every VIP must be present.
+// looking further; with equal counts every VIP must be present. Senders list the VIPs in config
+// order, so the positional compare settles the common case in one pass.
 bool address_list_matches(const Advert& a, const Expectations& e) {
-  if (a.address_count() != e.vips.size()) return false;
+  const std::size_t n = a.address_count();
+  if (n != e.vips.size()) return false;
   if (!e.check_vips) return true;
+  const std::size_t size = a.address_size();
+  bool in_order = true;
+  for (std::size_t i = 0; i < n && in_order; ++i) {
+    in_order = e.vips[i].family() == a.family &&
+               std::memcmp(a.addresses.data() + i * size, e.vips[i].data(), size) == 0;
+  }
+  if (in_order) return true;
   return std::all_of(e.vips.begin(), e.vips.end(),
                      [&](const IpAddress& vip) { return a.contains(vip); });
 }
