@@ -78,9 +78,11 @@ Result<std::vector<std::uint8_t>> build_rule(Op op, const RuleSpec& spec);
 std::vector<std::uint8_t> build_get_link(int ifindex, const std::string& name);
 // RTM_GETADDR dump; family AF_UNSPEC/AF_INET/AF_INET6.
 std::vector<std::uint8_t> build_get_addresses(int family);
-// RTM_NEWLINK creating a macvlan `name` on `parent` with `mac` (mode private = 1), or RTM_DELLINK.
+// RTM_NEWLINK creating a macvlan `name` on `parent` with `mac` (mode private = 1); with
+// addrgen_none the kernel gives it no IPv6 link-local address (IN6_ADDR_GEN_MODE_NONE).
 Result<std::vector<std::uint8_t>> build_macvlan(const std::string& name, int parent,
-                                                const std::vector<std::uint8_t>& mac, std::uint32_t mode);
+                                                const std::vector<std::uint8_t>& mac, std::uint32_t mode,
+                                                bool addrgen_none);
 std::vector<std::uint8_t> build_del_link(int ifindex);
 // RTM_NEWLINK setting IFF_UP (up) or clearing it.
 std::vector<std::uint8_t> build_set_link_up(int ifindex, bool up);
