@@ -1,0 +1,165 @@
+#include "daemon/child.h"
+
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <memory>
+
+#include "daemon/dump_files.h"
+#include "daemon/exit_codes.h"
+#include "daemon/log.h"
+#include "daemon/log_setup.h"
+#include "daemon/runtime.h"
+#include "daemon/signal_names.h"
+#include "daemon/systemd_notify.h"
+#include "event/loop.h"
+
+namespace vigil::daemon {
+
+namespace {
+
+using event::Fired;
+using event::TaskHandle;
+
+class VrrpChild {
+ public:
+  VrrpChild(const ChildSetup& setup, Logger& log, event::Loop& loop, VrrpRuntime& runtime)
+      : setup_(setup), log_(log), loop_(loop), runtime_(runtime) {}
+
+  // Loads the config and starts the runtime; returns an exit code if the child cannot run.
+  std::optional<int> start() {
+    auto loaded = setup_.loader->load(setup_.options->config_file);
+    for (const auto& m : loaded.messages) log_.error("{}", m);
+    if (!loaded.config) {
+      log_.error("VRRP child process: configuration '{}' cannot be used", setup_.options->config_file);
+      return kExitConfig;
+    }
+    runtime_.start(*loaded.config);
+    // The VRRP engine is not built yet: the instances are held in INIT (see daemon/runtime.h).
+    install_signals();
+    tell_parent(kNotifyLoaded);
+    return std::nullopt;
+  }
+
+  void finish() {
+    runtime_.stop_phase2();
+    setup_.vrrp_pidfile->remove();
+    log_.info("Stopped");
+  }
+
+ private:
+  void install_signals() {
+    handles_.push_back(loop_.add_signal(SIGHUP, [this](const Fired&) { reload(); }));
+    handles_.push_back(loop_.add_signal(SIGTERM, [this](const Fired&) { stop(); }));
+    handles_.push_back(loop_.add_signal(SIGINT, [this](const Fired&) { stop(); }));
+    handles_.push_back(loop_.add_signal(SIGUSR1, [this](const Fired&) { dump_data(); }));
+    handles_.push_back(loop_.add_signal(SIGUSR2, [this](const Fired&) { dump_stats(false); }));
+    handles_.push_back(
+        loop_.add_signal(stats_clear_signal(), [this](const Fired&) { dump_stats(true); }));
+    handles_.push_back(loop_.add_signal(json_signal(), [this](const Fired&) { dump_json(); }));
+  }
+
+  void tell_parent(char what) {
+    if (setup_.notify_fd < 0) return;
+    while (::write(setup_.notify_fd, &what, 1) < 0 && errno == EINTR) {
+    }
+  }
+
+  void reload() {
+    if (stopping_) return;
+    log_.info("Reloading");
+    auto loaded = setup_.loader->load(setup_.options->config_file);
+    for (const auto& m : loaded.messages) log_.error("{}", m);
+    if (loaded.config) {
+      runtime_.reload(*loaded.config);
+    } else {
+      // The parent checked the file before signalling us; it changed again since. Keep running.
+      log_.error("Reload failed: configuration '{}' cannot be used - keeping the current one",
+                 setup_.options->config_file);
+    }
+    tell_parent(kNotifyReloaded);
+  }
+
+  void stop() {
+    if (stopping_) return;
+    stopping_ = true;
+    loop_.start_terminate([this](const Fired&) {
+      const auto linger = runtime_.stop_phase1();
+      if (linger.count() > 0) {
+        linger_ = loop_.add_shutdown_timer(linger, [](const Fired&) {});
+      }
+    });
+  }
+
+  void write_dump(const std::string& path, const std::string& text) {
+    if (int err = write_file_atomically(path, text); err != 0) {
+      log_.error("Unable to write {} - {}", path, std::strerror(err));
+    }
+  }
+
+  void dump_data() {
+    log_.info("Printing VRRP data for process({}) on signal", ::getpid());
+    write_dump(dump_paths(std::getenv("TMPDIR")).data, runtime_.dump_data());
+  }
+
+  void dump_stats(bool clear) {
+    log_.info("Printing {}VRRP stats for process({}) on signal", clear ? "and clearing " : "",
+              ::getpid());
+    write_dump(dump_paths(std::getenv("TMPDIR")).stats, runtime_.dump_stats());
+    if (clear) runtime_.clear_stats();
+  }
+
+  void dump_json() {
+    log_.info("Printing VRRP as json for process({}) on signal", ::getpid());
+    if (auto text = runtime_.dump_json()) write_dump(dump_paths(std::getenv("TMPDIR")).json, *text);
+  }
+
+  const ChildSetup& setup_;
+  Logger& log_;
+  event::Loop& loop_;
+  VrrpRuntime& runtime_;
+  std::vector<TaskHandle> handles_;
+  TaskHandle linger_;
+  bool stopping_ = false;
+};
+
+int child_main(ChildSetup& setup) {
+  Logger log(setup.options->log_detail);
+  configure_logger(log, *setup.options, ProcessRole::vrrp_child);
+
+  if (auto written = setup.vrrp_pidfile->write_pid(::getpid()); !written) {
+    log.error("VRRP child process: cannot write pidfile ({})", written.error().message);
+    return kExitFatal;
+  }
+
+  event::MonotonicClock clock;
+  event::Loop loop(clock, {.log = [&log](event::Severity s, std::string_view m) {
+                     log.log(s == event::Severity::error ? LogLevel::err : LogLevel::info, m);
+                   }});
+  ConfigOnlyRuntime runtime;  // the VRRP engine replaces this when it exists
+  VrrpChild child(setup, log, loop, runtime);
+  if (auto failed = child.start()) return *failed;
+  const int code = loop.run();
+  child.finish();
+  return code;
+}
+
+}  // namespace
+
+void run_vrrp_child(ChildSetup setup) {
+  // If the parent dies from now on, we get SIGTERM (handled by our loop once it exists; until
+  // then the signal stays blocked — the parent's loop blocked it — and pending).
+  (void)::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (::getppid() != setup.parent_pid) _exit(kExitOk);  // it died before prctl took effect
+
+  if (setup.drop_inherited) setup.drop_inherited();
+  SystemdNotifier::forget_in_child();
+  ::signal(SIGPIPE, SIG_IGN);
+
+  const int code = child_main(setup);
+  _exit(code);
+}
+
+}  // namespace vigil::daemon

@@ -1,0 +1,41 @@
+// daemon/child.h — the VRRP child process (keepalived's start_vrrp_child, reference §1.1/§1.5).
+//
+// The parent forks and, in the child, calls run_vrrp_child(), which never returns:
+//  1. PR_SET_PDEATHSIG(SIGTERM), then re-check getppid() is still the forker (exit if not: the
+//     parent died between fork and prctl);
+//  2. drop what was inherited (the parent's loop, its pidfile handle, its fds) through the
+//     caller's `drop_inherited` callback, and stop talking to systemd;
+//  3. open its own logger (ident Keepalived_vrrp), build a fresh Loop, write its pid into the
+//     VRRP pidfile, install its signal tasks;
+//  4. load the configuration; unusable → exit 2 (CONFIG: the parent stops the daemon);
+//     otherwise start the runtime and tell the parent (one byte 'L' on the notify pipe);
+//  5. run the loop. SIGHUP: reload ('R' to the parent when done). SIGUSR1/SIGUSR2/STATS_CLEAR/
+//     JSON: the dumps. SIGTERM/SIGINT: two-phase stop — phase 1 in start_terminate, a linger
+//     as long as the runtime asks, then phase 2, unlink the pidfile, exit 0.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+
+#include "daemon/config_loader.h"
+#include "daemon/options.h"
+#include "daemon/pidfile.h"
+
+namespace vigil::daemon {
+
+inline constexpr char kNotifyLoaded = 'L';
+inline constexpr char kNotifyReloaded = 'R';
+
+struct ChildSetup {
+  const Options* options = nullptr;
+  ConfigLoader* loader = nullptr;
+  Pidfile* vrrp_pidfile = nullptr;  // inherited from the parent, which holds its lock
+  int notify_fd = -1;               // write end of the parent's notify pipe
+  pid_t parent_pid = 0;
+  std::function<void()> drop_inherited;  // closes the parent's loop, pidfile handle, pipe end
+};
+
+[[noreturn]] void run_vrrp_child(ChildSetup setup);
+
+}  // namespace vigil::daemon

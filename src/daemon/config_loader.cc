@@ -1,0 +1,167 @@
+#include "daemon/config_loader.h"
+
+#include <net/if.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fmt/format.h>
+
+#include "config/check.h"
+#include "config/dump.h"
+
+namespace vigil::daemon {
+
+namespace {
+
+int whole_seconds(std::chrono::microseconds d) {
+  return static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(d).count());
+}
+
+// keepalived's VIP text: `10.9.9.9/24 dev eth0 scope global`.
+std::string vip_text(const config::AddressLine& a, const std::string& instance_if) {
+  std::string scope = "global";
+  if (a.scope) {
+    switch (*a.scope) {
+      case config::Scope::global: scope = "global"; break;
+      case config::Scope::site: scope = "site"; break;
+      case config::Scope::link: scope = "link"; break;
+      case config::Scope::host: scope = "host"; break;
+      case config::Scope::nowhere: scope = "nowhere"; break;
+    }
+  }
+  return fmt::format("{}/{} dev {} scope {}", a.addr.to_string(), a.prefix,
+                     a.dev.empty() ? instance_if : a.dev, scope);
+}
+
+InstanceConfig digest(const config::VrrpInstance& in) {
+  InstanceConfig c;
+  c.name = in.name;
+  c.vrid = in.virtual_router_id->value;
+  c.interface = *in.interface;
+  c.unicast = !in.unicast_peer.empty();
+  c.wanted = *in.state == config::InitialState::master ? VrrpState::master : VrrpState::backup;
+  c.priority = in.priority->value;
+  c.version = static_cast<int>(*in.version);
+  c.advert_int = *in.advert_int;
+  c.accept = *in.accept;
+  c.nopreempt = *in.nopreempt;
+  c.preempt_delay = *in.preempt_delay;
+  c.promote_secondaries = *in.promote_secondaries;
+  c.garp_delay_s = whole_seconds(*in.garp_master_delay);
+  c.garp_repeat = static_cast<int>(*in.garp_master_repeat);
+  c.garp_refresh_s = whole_seconds(*in.garp_master_refresh);
+  c.garp_refresh_repeat = static_cast<int>(*in.garp_master_refresh_repeat);
+  c.garp_lower_prio_delay_s = whole_seconds(*in.garp_lower_prio_delay);
+  c.garp_lower_prio_repeat = static_cast<int>(*in.garp_lower_prio_repeat);
+  c.down_timer_adverts = static_cast<int>(*in.down_timer_adverts);
+  c.lower_prio_no_advert = *in.lower_prio_no_advert;
+  c.higher_prio_send_advert = *in.higher_prio_send_advert;
+  c.dont_track_primary = *in.dont_track_primary;
+  c.skip_check_adv_addr = *in.skip_check_adv_addr;
+  c.strict_mode = *in.strict_mode;
+  c.auth_type = static_cast<int>(*in.auth_type);
+  for (const auto& a : in.virtual_ipaddress) {
+    c.vips.push_back(vip_text(a, c.interface));
+    if (!a.addr.is_v4()) c.ipv6 = true;
+  }
+  for (const auto& a : in.virtual_ipaddress_excluded) c.evips.push_back(vip_text(a, c.interface));
+  return c;
+}
+
+RunConfig digest(const config::Config& cfg) {
+  RunConfig rc;
+  rc.router_id = *cfg.global_defs.router_id;
+  rc.child_wait_time = std::chrono::duration_cast<std::chrono::milliseconds>(*cfg.child_wait_time);
+  rc.json_version = static_cast<int>(*cfg.global_defs.json_version);
+  for (const auto& in : cfg.vrrp_instances) rc.instances.push_back(digest(in));
+  return rc;
+}
+
+config::CheckOptions check_options(const Options& o) {
+  config::CheckOptions opts;
+  if (!o.config_id.empty()) opts.preprocess.config_id = o.config_id;
+  if (o.all_config) opts.preprocess.include_check = config::kIncludeAll;
+  // Host facts for the rules (src/config itself makes no syscalls).
+  opts.env.interface_exists = [](std::string_view name) {
+    return ::if_nametoindex(std::string(name).c_str()) != 0;
+  };
+  opts.env.script_usable = [](std::string_view path) {
+    const std::string p(path);
+    return p.find('/') == std::string::npos || ::access(p.c_str(), X_OK) == 0;
+  };
+  opts.env.user_exists = [](std::string_view user) {
+    return ::getpwnam(std::string(user).c_str()) != nullptr;
+  };
+  return opts;
+}
+
+bool file_exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+class CheckedConfigLoader final : public ConfigLoader {
+ public:
+  explicit CheckedConfigLoader(const Options& o) : opts_(check_options(o)) {}
+
+  LoadResult load(const std::string& path) override {
+    LoadResult r;
+    if (!file_exists(path)) {
+      r.missing = true;
+      r.test_exit_code = 4;
+      r.messages.push_back(fmt::format("Config files missing '{}'.", path));
+      return r;
+    }
+    auto checked = config::check_config(path, opts_);
+    for (const auto& d : checked.diagnostics) r.messages.push_back(d.str());
+    r.test_exit_code = checked.exit_code;
+    // -t code 4 = keepalived could not run with it; 5/6 = it would run (values corrected).
+    if (checked.exit_code != 4 && checked.config) r.config = digest(*checked.config);
+    return r;
+  }
+
+ private:
+  config::CheckOptions opts_;
+};
+
+}  // namespace
+
+std::unique_ptr<ConfigLoader> make_config_loader(const Options& options) {
+  return std::make_unique<CheckedConfigLoader>(options);
+}
+
+int run_config_test(const Options& options) {
+  FILE* out = stderr;
+  FILE* opened = nullptr;
+  if (!options.config_test_log.empty()) {
+    opened = std::fopen(options.config_test_log.c_str(), "we");
+    if (opened == nullptr) {
+      std::fprintf(stderr, "Unable to open config-test log file %s %d - %s\n",
+                   options.config_test_log.c_str(), errno, std::strerror(errno));
+      return 1;
+    }
+    out = opened;
+  }
+  CheckedConfigLoader loader(options);
+  const LoadResult r = loader.load(options.config_file);
+  for (const auto& m : r.messages) std::fprintf(out, "%s\n", m.c_str());
+  if (opened != nullptr) std::fclose(opened);
+  return r.test_exit_code;
+}
+
+std::optional<std::string> dump_config_json(const Options& options, std::string& why_not) {
+  if (!file_exists(options.config_file)) {
+    why_not = fmt::format("Config files missing '{}'.", options.config_file);
+    return std::nullopt;
+  }
+  auto checked = config::check_config(options.config_file, check_options(options));
+  if (!checked.config) {
+    why_not = "configuration could not be parsed";
+    return std::nullopt;
+  }
+  return config::dump_json(*checked.config);
+}
+
+}  // namespace vigil::daemon

@@ -1,0 +1,41 @@
+// daemon/config_loader.h — reading keepalived.conf for the daemon.
+//
+// The parent loads the configuration at start and on every SIGHUP (a broken new file is reported
+// and the running configuration kept); the VRRP child loads it again itself after each fork and
+// reload. Both go through ConfigLoader so tests can substitute a loader, and so the daemon
+// depends on the config library in one place only (config_loader.cc).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/options.h"
+#include "daemon/run_config.h"
+
+namespace vigil::daemon {
+
+struct LoadResult {
+  std::optional<RunConfig> config;    // nullopt: the file cannot be run (fatal problems)
+  std::vector<std::string> messages;  // diagnostics, one per line ("file:line:col: error: …")
+  int test_exit_code = 0;             // what `-t` would exit with (keepalived: 0/4/5/6)
+  bool missing = false;               // the main file does not exist (daemon exits 6)
+};
+
+class ConfigLoader {
+ public:
+  virtual ~ConfigLoader() = default;
+  virtual LoadResult load(const std::string& path) = 0;
+};
+
+// The loader backed by src/config (preprocess, parse, validate).
+std::unique_ptr<ConfigLoader> make_config_loader(const Options& options);
+
+// `-t[FILE]`: check the file, print diagnostics to stderr (or FILE), return the exit code.
+int run_config_test(const Options& options);
+
+// `-d`/`--dump-conf`: the parsed model as JSON (config/dump.h), or nullopt with the reason.
+std::optional<std::string> dump_config_json(const Options& options, std::string& why_not);
+
+}  // namespace vigil::daemon

@@ -1,0 +1,254 @@
+#include "daemon/parent.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+
+#include "daemon/child.h"
+#include "daemon/dump_files.h"
+#include "daemon/exit_codes.h"
+#include "daemon/signal_names.h"
+
+namespace vigil::daemon {
+
+using event::Fired;
+using event::Reason;
+
+Parent::Parent(Deps deps, std::optional<RunConfig> initial)
+    : d_(deps), config_(std::move(initial)) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+    throw std::system_error(errno, std::generic_category(), "notify pipe");
+  }
+  notify_read_ = fds[0];
+  notify_write_ = fds[1];
+}
+
+Parent::~Parent() {
+  notify_task_.cancel();
+  if (notify_read_ >= 0) ::close(notify_read_);
+  if (notify_write_ >= 0) ::close(notify_write_);
+}
+
+void Parent::start() {
+  auto& loop = d_.loop;
+  signal_tasks_.push_back(loop.add_signal(SIGHUP, [this](const Fired&) { reload(); }));
+  signal_tasks_.push_back(loop.add_signal(SIGTERM, [this](const Fired&) { stop(kExitOk); }));
+  if (d_.options.ignore_sigint) {
+    ::signal(SIGINT, SIG_IGN);
+  } else {
+    signal_tasks_.push_back(loop.add_signal(SIGINT, [this](const Fired&) { stop(kExitOk); }));
+  }
+  signal_tasks_.push_back(loop.add_signal(SIGUSR1, [this](const Fired&) {
+    dump_parent_data();
+    forward(SIGUSR1);
+  }));
+  signal_tasks_.push_back(loop.add_signal(SIGUSR2, [this](const Fired&) { forward(SIGUSR2); }));
+  signal_tasks_.push_back(loop.add_signal(stats_clear_signal(),
+                                          [this](const Fired&) { forward(stats_clear_signal()); }));
+  signal_tasks_.push_back(
+      loop.add_signal(json_signal(), [this](const Fired&) { forward(json_signal()); }));
+  notify_task_ = loop.add_read(notify_read_, [this](const Fired& f) { on_notify(f); }, {},
+                               {.persistent = true});
+
+  if (wants_child()) {
+    start_child();
+  } else {
+    d_.log.warning("Warning - keepalived has no configuration to run");
+    d_.systemd.ready(::getpid());
+  }
+}
+
+bool Parent::wants_child() const {
+  if (d_.options.check_only) return false;  // -C: checkers only, and vigil has none
+  if (d_.options.all_children) return true;
+  // An unusable config still gets a child: it reports the problem and exits with CONFIG.
+  return !config_ || !config_->instances.empty();
+}
+
+void Parent::start_child() {
+  restart_timer_.cancel();
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    d_.log.error("VRRP child process: fork error({})", std::strerror(errno));
+    restart_timer_ = d_.loop.add_timer(std::chrono::seconds(1), [this](const Fired&) { start_child(); });
+    return;
+  }
+  if (pid == 0) {
+    ChildSetup setup;
+    setup.options = &d_.options;
+    setup.loader = &d_.loader;
+    setup.vrrp_pidfile = &d_.vrrp_pidfile;
+    setup.notify_fd = notify_write_;
+    setup.parent_pid = parent;
+    setup.drop_inherited = [this] {
+      d_.loop.close_after_fork();  // we are inside one of its callbacks: never return into it
+      d_.main_pidfile.abandon();
+      ::close(notify_read_);
+      d_.log.clear_sinks();
+    };
+    run_vrrp_child(std::move(setup));
+  }
+  child_pid_ = pid;
+  child_started_ = d_.loop.clock().now();
+  d_.log.info("Starting VRRP child process, pid={}", pid);
+  child_task_ = d_.loop.add_child(pid, [this](const Fired& f) { on_child_event(f); });
+}
+
+void Parent::on_child_event(const Fired& f) {
+  if (f.timed_out()) {
+    // Only while stopping: the child outlived child_wait_time.
+    d_.log.error("Keepalived_vrrp process failed to die - forcing termination");
+    ::kill(child_pid_, SIGKILL);
+    // SIGKILL cannot be refused; the timeout only guards against a pid reaped elsewhere.
+    child_task_ = d_.loop.add_child(child_pid_, [this](const Fired& g) { on_child_event(g); },
+                                    std::chrono::seconds(5));
+    return;
+  }
+  if (stopping_) {
+    child_pid_ = 0;
+    return;
+  }
+  child_died(f);
+}
+
+void Parent::child_died(const Fired& f) {
+  const pid_t pid = child_pid_;
+  child_pid_ = 0;
+  const auto ran_for = d_.loop.clock().now() - child_started_;
+
+  if (const int sig = f.term_signal(); sig != 0) {
+    d_.log.error("pid {} exited due to signal {} ({}){}", pid, sig, ::strsignal(sig),
+                 sig == SIGKILL ? " - has rlimit_rttime been exceeded?" : "");
+  } else {
+    const int code = f.exit_code();
+    if (is_permanent_exit(code)) {
+      d_.log.alert("Keepalived_vrrp exited with permanent error {}. Terminating",
+                   permanent_exit_name(code));
+      stop(code);
+      return;
+    }
+    d_.log.error("pid {} exited with status {}", pid, code);
+  }
+
+  if (d_.options.dont_respawn) {
+    d_.log.alert("VRRP child process({}) died: Exiting", pid);
+    stop(kExitOk);  // keepalived raises SIGTERM on itself
+    return;
+  }
+  d_.log.alert("VRRP child process({}) died: Respawning", pid);
+  d_.log.alert("  This is a bug in vigil: please report it with your keepalived configuration");
+  d_.log.alert("  files and the system log entries around the time this happened");
+  const auto delay = backoff_.next_delay(ran_for);
+  d_.log.info("Restart of VRRP process delayed {} seconds to limit respawn rate", delay.count());
+  // During a reload, the new child reads the new configuration and its 'L' completes the reload.
+  if (delay.count() == 0) {
+    start_child();
+  } else {
+    restart_timer_ = d_.loop.add_timer(delay, [this](const Fired&) { start_child(); });
+  }
+}
+
+void Parent::on_notify(const Fired& f) {
+  if (f.reason != Reason::ready) return;
+  char buf[64];
+  for (;;) {
+    const ssize_t n = ::read(notify_read_, buf, sizeof buf);
+    if (n <= 0) break;
+    for (ssize_t i = 0; i < n; ++i) {
+      if (buf[i] == kNotifyLoaded) {
+        if (!startup_complete_) {
+          startup_complete_ = true;
+          d_.log.info("Startup complete");
+          d_.systemd.ready(::getpid());
+        } else if (reloading_) {
+          finish_reload();  // a child (re)started during a reload loaded the new file
+        }
+      } else if (buf[i] == kNotifyReloaded && reloading_) {
+        finish_reload();
+      }
+    }
+  }
+}
+
+void Parent::reload() {
+  if (stopping_) return;
+  if (reloading_) {
+    reload_queued_ = true;
+    return;
+  }
+  d_.log.info("Reloading ...");
+  d_.systemd.reloading();
+  auto loaded = d_.loader.load(d_.options.config_file);
+  for (const auto& m : loaded.messages) d_.log.error("{}", m);
+  if (!loaded.config) {
+    d_.log.error("Reload aborted: configuration '{}' has errors - keeping the running configuration",
+                 d_.options.config_file);
+    d_.systemd.ready(::getpid());
+    return;
+  }
+  config_ = std::move(loaded.config);
+  if (child_pid_ > 0) {
+    reloading_ = true;
+    ::kill(child_pid_, SIGHUP);
+  } else if (!restart_timer_ && wants_child()) {
+    reloading_ = true;
+    start_child();
+  } else {
+    d_.log.info("Reload complete");
+    d_.systemd.ready(::getpid());
+  }
+}
+
+void Parent::finish_reload() {
+  reloading_ = false;
+  d_.log.info("Reload complete");
+  d_.systemd.ready(::getpid());
+  if (reload_queued_) {
+    reload_queued_ = false;
+    reload();
+  }
+}
+
+void Parent::stop(int exit_code) {
+  if (stopping_) return;
+  stopping_ = true;
+  d_.log.info("Stopping");
+  d_.systemd.stopping();
+  restart_timer_.cancel();
+  const auto wait = config_ ? config_->child_wait_time : std::chrono::milliseconds(5000);
+  d_.loop.start_terminate(
+      [this, wait](const Fired&) {
+        if (child_pid_ <= 0) return;
+        ::kill(child_pid_, SIGTERM);
+        // Keep the same child task, now with a deadline; if its exit is already queued it is
+        // delivered as it is.
+        (void)d_.loop.retime_after(child_task_, wait);
+      },
+      exit_code);
+}
+
+void Parent::forward(int signo) {
+  if (child_pid_ > 0 && !stopping_) ::kill(child_pid_, signo);
+}
+
+void Parent::dump_parent_data() {
+  d_.log.info("Printing parent data for process({}) on signal", ::getpid());
+  std::string text = "------< Global definitions >------\n";
+  if (config_) {
+    text += fmt::format(" Router ID = {}\n", config_->router_id);
+    text += fmt::format(" Child wait time = {} ms\n", config_->child_wait_time.count());
+  }
+  text += "------< Processes >------\n";
+  text += fmt::format(" Parent pid = {}\n", ::getpid());
+  text += fmt::format(" VRRP child pid = {}\n", child_pid_);
+  if (int err = write_file_atomically(dump_paths(std::getenv("TMPDIR")).parent_data, text); err) {
+    d_.log.error("Unable to write parent data - {}", std::strerror(err));
+  }
+}
+
+}  // namespace vigil::daemon
