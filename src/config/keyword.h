@@ -194,10 +194,10 @@ void kw_accept(ParseCtx&, const Stmt& s, Obj& o) {
   o.ignored.push_back(raw(s));
 }
 
-// Deprecated keyword with no effect: a warning saying so.
+// Deprecated keyword with no effect: a config error (as keepalived), parsing goes on.
 template <class Obj>
 void kw_deprecated(ParseCtx& ctx, const Stmt& s, Obj& o) {
-  ctx.warning(s.keyword(), fmt::format("'{}' is deprecated and has no effect: remove it",
+  ctx.error(s.keyword(), fmt::format("'{}' is deprecated and has no effect: remove it",
                                        s.keyword().text));
   o.ignored.push_back(raw(s));
 }

@@ -233,7 +233,6 @@ constexpr auto kGlobalKeywords = std::to_array<Keyword<G>>({
     {"process_monitor_rcv_bufs", kw_accept<G>},
     {"process_monitor_rcv_bufs_force", kw_accept<G>},
     // keepalived's checker / LVS / BFD processes.
-    {"lvs_id", kw_deprecated<G>},
     {"lvs_sync_daemon", g_checker_side},
     {"lvs_timeouts", g_checker_side},
     {"lvs_flush", g_checker_side},

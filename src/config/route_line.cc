@@ -97,7 +97,7 @@ std::optional<RouteLine> parse_route_line(ParseCtx& ctx, std::span<const Token> 
       if (!r.src) return std::nullopt;
     } else if (w == "via" || w == "gw") {
       if (w == "gw")
-        ctx.warning(words[i], "\"gw\" for routes is deprecated: write \"via\"");
+        ctx.error(words[i], "\"gw\" for routes is deprecated: write \"via\"");
       const Token* v = value(i);
       if (!v) return std::nullopt;
       if (v->text == "inet6" || v->text == "inet") {
@@ -107,6 +107,7 @@ std::optional<RouteLine> parse_route_line(ParseCtx& ctx, std::span<const Token> 
       r.via = address(*v);
       if (!r.via) return std::nullopt;
     } else if (w == "or") {
+      ctx.error(words[i], "\"or\" for routes is deprecated: write \"nexthop via A nexthop via B\"");
       const Token* v = value(i);
       if (!v) return std::nullopt;
       r.or_via = address(*v);

@@ -105,7 +105,7 @@ void script_security(RuleCtx& c) {
   if (!default_known && secure) {
     auto& v = c.cfg.vrrp_scripts;
     auto gone = std::remove_if(v.begin(), v.end(), [&](const VrrpScript& s) {
-      if (s.user.is_set || s.disabled) return false;
+      if (s.user.is_set) return false;
       c.diags.error(s.loc, fmt::format("Unable to set default user for vrrp script {} - "
                                        "removing: create user keepalived_script or set "
                                        "script_user / the script's 'user'", s.name));
@@ -153,7 +153,7 @@ void sync_group_members(RuleCtx& c) {
     });
     g.group.erase(bad, g.group.end());
     if (g.group.size() == 1)
-      c.diags.warning(g.loc, fmt::format("Sync group {} has only 1 virtual router - this "
+      c.diags.error(g.loc, fmt::format("Sync group {} has only 1 virtual router - this "
                                          "probably isn't what you want", g.name));
   }
   auto empty = std::remove_if(groups.begin(), groups.end(), [&](const SyncGroup& g) {
@@ -176,7 +176,7 @@ void sync_group_tracking_weight(RuleCtx& c) {
                          &it->track_process, &it->track_bfd}) {
         for (TrackRef& r : *list) {
           if (!r.weight || *r.weight == 0) continue;
-          c.diags.warning(r.loc, fmt::format("({}) is in sync group {}: the weight of tracked "
+          c.diags.error(r.loc, fmt::format("({}) is in sync group {}: the weight of tracked "
                                              "{} is ignored (add sync_group_tracking_weight to "
                                              "the group to use it)", name, g.name, r.name));
           r.weight = 0;
@@ -226,7 +226,7 @@ void rules_have_preference(RuleCtx& c) {
   auto check = [&](const std::vector<RuleLine>& rules) {
     for (const RuleLine& r : rules)
       if (!r.preference)
-        c.diags.warning(r.loc, "Rule has no preference specified - keepalived assigns one, "
+        c.diags.error(r.loc, "Rule has no preference specified - keepalived assigns one, "
                                "which is probably not what you want: add 'preference N'");
   };
   check(c.cfg.static_rules);
@@ -235,12 +235,19 @@ void rules_have_preference(RuleCtx& c) {
 
 void routes_trackable(RuleCtx& c) {
   for (const VrrpInstance& vi : c.cfg.vrrp_instances)
-    for (const RouteLine& r : vi.virtual_routes)
+    for (const RouteLine& r : vi.virtual_routes) {
+      if (!r.no_track && (r.protocol ||
+                          std::any_of(r.attrs.begin(), r.attrs.end(),
+                                      [](const auto& a) { return a.first == "protocol"; })))
+        c.diags.error(r.loc, fmt::format("({}) a tracked route must have keepalived's protocol "
+                                         "(18) - resetting protocol: remove 'protocol' or add "
+                                         "'no_track'", vi.name));
       if (!r.no_track && r.dev.empty() && r.nexthops.empty() &&
           r.type == RouteType::unicast)
-        c.diags.warning(r.loc, fmt::format("({}) cannot track a route with no interface "
+        c.diags.error(r.loc, fmt::format("({}) cannot track a route with no interface "
                                            "specified, not tracking: add 'dev IF' or "
                                            "'no_track'", vi.name));
+    }
 }
 
 }  // namespace vigil::config::rules

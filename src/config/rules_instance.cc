@@ -70,7 +70,7 @@ void instance_version(RuleCtx& c) {
     if (!vi.version.is_set) vi.version.value = c.cfg.global_defs.vrrp_version.value;
     if (family_of(vi) == vrrp::Family::inet6 && vi.version.value == Version::v2) {
       if (vi.version.is_set)
-        c.diags.warning(vi.version.loc, fmt::format("({}) IPv6 needs VRRPv3: version 2 "
+        c.diags.error(vi.version.loc, fmt::format("({}) IPv6 needs VRRPv3: version 2 "
                                                     "ignored, using version 3", vi.name));
       vi.version.value = Version::v3;
     }
@@ -97,7 +97,7 @@ void instance_advert_int(RuleCtx& c) {
       want = Duration{std::clamp<std::int64_t>(cs, 1, 4095) * 10'000};
     }
     if (want != d) {
-      c.diags.warning(at(vi.advert_int, vi),
+      c.diags.error(at(vi.advert_int, vi),
                       fmt::format("({}) advert_int {} s is not valid for VRRPv{}: using {} s "
                                   "(v2: whole seconds 1..255, v3: multiples of 0.01 s up to "
                                   "40.95 s)", vi.name, format_seconds(d),
@@ -111,14 +111,14 @@ void instance_nopreempt(RuleCtx& c) {
   for (VrrpInstance& vi : c.cfg.vrrp_instances) {
     bool master = vi.state.value == InitialState::master;
     if (vi.nopreempt.value && (master || vi.priority->is_owner())) {
-      c.diags.warning(at(vi.nopreempt, vi),
+      c.diags.error(at(vi.nopreempt, vi),
                       fmt::format("({}) nopreempt will not work with initial state MASTER or "
                                   "priority 255 - clearing: use 'state BACKUP' and a priority "
                                   "below 255 on every node to use nopreempt", vi.name));
       vi.nopreempt.value = false;
     }
     if (vi.preempt_delay.value.count() != 0 && (vi.nopreempt.value || master)) {
-      c.diags.warning(at(vi.preempt_delay, vi),
+      c.diags.error(at(vi.preempt_delay, vi),
                       fmt::format("({}) preempt_delay has no effect with nopreempt or state "
                                   "MASTER - clearing", vi.name));
       vi.preempt_delay.value = Duration{0};
@@ -196,7 +196,7 @@ void instance_authentication(RuleCtx& c) {
   for (VrrpInstance& vi : c.cfg.vrrp_instances) {
     if (vi.auth_type.value == vrrp::AuthType::none) continue;
     if (vi.version.value == Version::v3) {
-      c.diags.warning(at(vi.auth_type, vi),
+      c.diags.error(at(vi.auth_type, vi),
                       fmt::format("({}) authentication is not used with VRRPv3: ignored",
                                   vi.name));
       vi.auth_type.value = vrrp::AuthType::none;
@@ -288,7 +288,7 @@ void instance_address_family(RuleCtx& c) {
     peers.erase(badp, peers.end());
     for (const AddressLine& a : vi.virtual_ipaddress)
       if (!a.addr.is_v4() && a.scope)
-        c.diags.warning(a.loc, fmt::format("({}) scope cannot be set for IPv6 address {}: "
+        c.diags.error(a.loc, fmt::format("({}) scope cannot be set for IPv6 address {}: "
                                            "ignored", vi.name, a.addr.to_string()));
   }
 }
@@ -298,8 +298,7 @@ void instance_has_vips(RuleCtx& c) {
     if (!vi.virtual_ipaddress.empty() || vi.no_virtual_ipaddress.value) continue;
     std::string msg = fmt::format("({}) No VIP specified; at least one is sensible: add a "
                                   "virtual_ipaddress block (or no_virtual_ipaddress)", vi.name);
-    if (is_strict(vi) || vi.version.value == Version::v3) c.diags.error(vi.loc, msg);
-    else c.diags.warning(vi.loc, msg);
+    c.diags.error(vi.loc, msg);  // keepalived: a config error even without strict / v3
   }
 }
 
@@ -331,7 +330,7 @@ void instance_track_refs(RuleCtx& c) {
     auto own = std::remove_if(vi.track_interface.begin(), vi.track_interface.end(),
                               [&](const TrackRef& r) {
       if (r.name != vi.interface.value || r.weight.value_or(0) != 0 || r.reverse) return false;
-      c.diags.warning(r.loc, fmt::format("({}) Ignoring track_interface {} since own interface",
+      c.diags.error(r.loc, fmt::format("({}) Ignoring track_interface {} since own interface",
                                          vi.name, r.name));
       return true;
     });
@@ -346,7 +345,7 @@ void instance_owner_weights(RuleCtx& c) {
                        &vi.track_process, &vi.track_bfd}) {
       auto w = std::remove_if(list->begin(), list->end(), [&](const TrackRef& r) {
         if (!r.weight || *r.weight == 0) return false;
-        c.diags.warning(r.loc, fmt::format("({}) an address owner (priority 255) ignores "
+        c.diags.error(r.loc, fmt::format("({}) an address owner (priority 255) ignores "
                                            "weights: tracking of {} removed (use weight 0 to "
                                            "go to FAULT instead)", vi.name, r.name));
         return true;
@@ -369,7 +368,7 @@ void instance_mcast_dst(RuleCtx& c) {
 void instance_timer_expired_backup(RuleCtx& c) {
   for (const VrrpInstance& vi : c.cfg.vrrp_instances)
     if (vi.timer_expired_backup.is_set && !vi.nopreempt.value)
-      c.diags.warning(vi.timer_expired_backup.loc,
+      c.diags.error(vi.timer_expired_backup.loc,
                       fmt::format("({}) timer_expired_backup only applies with nopreempt: "
                                   "ignored", vi.name));
 }
