@@ -177,8 +177,7 @@ std::vector<std::uint8_t> build_get_addresses(int family) {
 }
 
 Result<std::vector<std::uint8_t>> build_macvlan(const std::string& name, int parent,
-                                                const std::vector<std::uint8_t>& mac, std::uint32_t mode,
-                                                bool addrgen_none) {
+                                                const std::vector<std::uint8_t>& mac, std::uint32_t mode) {
   if (name.empty() || name.size() >= IFNAMSIZ) return make_error(EINVAL, "macvlan: bad name '" + name + "'");
   Builder b(RTM_NEWLINK, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
   auto* ifi = b.header<ifinfomsg>();
@@ -192,14 +191,20 @@ Result<std::vector<std::uint8_t>> build_macvlan(const std::string& name, int par
   b.put_u32(IFLA_MACVLAN_MODE, mode);
   b.nest_end(data);
   b.nest_end(info);
-  if (addrgen_none) {
-    nlattr* spec = b.nest_start(IFLA_AF_SPEC);
-    nlattr* inet6 = b.nest_start(AF_INET6);
-    b.put_u8(IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
-    b.nest_end(inet6);
-    b.nest_end(spec);
-  }
   return b.finish();
+}
+
+std::vector<std::uint8_t> build_set_addrgen_none(int ifindex) {
+  Builder b(RTM_NEWLINK, NLM_F_ACK);
+  auto* ifi = b.header<ifinfomsg>();
+  ifi->ifi_family = AF_UNSPEC;
+  ifi->ifi_index = ifindex;
+  nlattr* spec = b.nest_start(IFLA_AF_SPEC);
+  nlattr* inet6 = b.nest_start(AF_INET6);
+  b.put_u8(IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+  b.nest_end(inet6);
+  b.nest_end(spec);
+  return b.finish().value();
 }
 
 std::vector<std::uint8_t> build_del_link(int ifindex) {

@@ -78,11 +78,12 @@ Result<std::vector<std::uint8_t>> build_rule(Op op, const RuleSpec& spec);
 std::vector<std::uint8_t> build_get_link(int ifindex, const std::string& name);
 // RTM_GETADDR dump; family AF_UNSPEC/AF_INET/AF_INET6.
 std::vector<std::uint8_t> build_get_addresses(int family);
-// RTM_NEWLINK creating a macvlan `name` on `parent` with `mac` (mode private = 1); with
-// addrgen_none the kernel gives it no IPv6 link-local address (IN6_ADDR_GEN_MODE_NONE).
+// RTM_NEWLINK creating a macvlan `name` on `parent` with `mac` (mode private = 1).
 Result<std::vector<std::uint8_t>> build_macvlan(const std::string& name, int parent,
-                                                const std::vector<std::uint8_t>& mac, std::uint32_t mode,
-                                                bool addrgen_none);
+                                                const std::vector<std::uint8_t>& mac, std::uint32_t mode);
+// RTM_NEWLINK setting IPv6 addrgenmode none (no automatic link-local) on an existing link; the
+// kernel refuses it inside the creating request (EAFNOSUPPORT), so it is a second step.
+std::vector<std::uint8_t> build_set_addrgen_none(int ifindex);
 std::vector<std::uint8_t> build_del_link(int ifindex);
 // RTM_NEWLINK setting IFF_UP (up) or clearing it.
 std::vector<std::uint8_t> build_set_link_up(int ifindex, bool up);

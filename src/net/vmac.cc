@@ -42,8 +42,7 @@ Result<Vmac> Vmac::create(const VmacOptions& o) {
     reused = true;
   } else {
     std::vector<std::uint8_t> mac_bytes(mac.begin(), mac.end());
-    auto req = build_macvlan(name, o.parent_ifindex, mac_bytes, MACVLAN_MODE_PRIVATE,
-                             /*addrgen_none=*/o.family == vrrp::Family::inet);
+    auto req = build_macvlan(name, o.parent_ifindex, mac_bytes, MACVLAN_MODE_PRIVATE);
     if (auto st = nl->execute(std::move(req)); !st) {
       return Error{st.error().code, "create VMAC " + name + " on " + parent->name + ": " + st.error().message};
     }
@@ -59,6 +58,12 @@ Result<Vmac> Vmac::create(const VmacOptions& o) {
   if (auto st = v.parent_sysctls_.set(conf(parent->name, "arp_ignore"), "1"); !st) return st.error();
   if (auto st = v.parent_sysctls_.set(conf(parent->name, "arp_filter"), "1"); !st) return st.error();
 
+  if (o.family == vrrp::Family::inet) {
+    // No IPv6 link-local on an IPv4 VMAC (keepalived: "addrgenmode none"); must precede "up".
+    if (auto st = v.nl_->execute(build_set_addrgen_none(v.ifindex_)); !st) {
+      return Error{st.error().code, "set " + name + " addrgenmode none: " + st.error().message};
+    }
+  }
   if (auto st = v.nl_->execute(build_set_link_up(v.ifindex_, true)); !st) {
     return Error{st.error().code, "set " + name + " up: " + st.error().message};
   }

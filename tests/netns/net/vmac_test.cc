@@ -1,0 +1,140 @@
+// VMAC: macvlan private with the VRRP MAC, keepalived's sysctls, all undone on destruction.
+#include "net/vmac.h"
+
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <sys/socket.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "net_test_util.h"
+#include "netns_harness.h"
+
+namespace vigil::net {
+namespace {
+
+using json = nlohmann::json;
+using testing::NetnsScope;
+using testing::run;
+using testing::sh;
+using testing::Topology;
+
+class VmacTest : public ::testing::Test {
+ protected:
+  std::string read(const std::string& path) const {
+    auto out = sh(a().exec("cat /proc/sys/net/ipv4/conf/" + path));
+    return out.substr(0, out.find('\n'));
+  }
+  const Topology::Node& a() const { return topo.node("a"); }
+  bool link_exists(const std::string& name) const {
+    return run(a().exec("ip link show dev " + name + " >/dev/null 2>&1")).status == 0;
+  }
+  Topology topo{"vvmac", {"a", "b"}};
+};
+
+TEST_F(VmacTest, CreatedWithMacModeAndSysctlsThenRemovedAndRestored) {
+  // Non-default parent values, to see that the old values (not defaults) come back.
+  sh(a().exec("sysctl -qw net.ipv4.conf.eth0.arp_ignore=2 net.ipv4.conf.eth0.arp_filter=0"));
+  {
+    std::optional<Vmac> v;
+    {
+      NetnsScope in(a().ns);
+      auto r = Vmac::create({.parent_ifindex = test::ifindex("eth0"), .vrid = {52}});
+      ASSERT_TRUE(r) << r.error().str();
+      v.emplace(std::move(*r));
+    }
+    EXPECT_EQ(v->name(), "vrrp.52");
+    EXPECT_FALSE(v->reused());
+    json j = json::parse(sh(a().exec("ip -j -d link show dev vrrp.52")));
+    ASSERT_EQ(j.size(), 1u);
+    EXPECT_EQ(j[0]["address"], "00:00:5e:00:01:34");
+    EXPECT_EQ(j[0]["link"], "eth0");
+    EXPECT_EQ(j[0]["ifindex"], v->ifindex());
+    EXPECT_EQ(j[0]["linkinfo"]["info_kind"], "macvlan");
+    EXPECT_EQ(j[0]["linkinfo"]["info_data"]["mode"], "private");
+    EXPECT_EQ(j[0].value("inet6_addr_gen_mode", ""), "none");
+    auto flags = j[0]["flags"];
+    EXPECT_NE(std::find(flags.begin(), flags.end(), "UP"), flags.end()) << flags.dump();
+
+    EXPECT_EQ(read("vrrp.52/accept_local"), "1");
+    EXPECT_EQ(read("vrrp.52/arp_ignore"), "1");
+    EXPECT_EQ(read("vrrp.52/rp_filter"), "0");
+    EXPECT_EQ(read("eth0/arp_ignore"), "1");
+    EXPECT_EQ(read("eth0/arp_filter"), "1");
+    // The destructor runs outside the namespace: it must still act inside it.
+  }
+  EXPECT_FALSE(link_exists("vrrp.52"));
+  EXPECT_EQ(read("eth0/arp_ignore"), "2");
+  EXPECT_EQ(read("eth0/arp_filter"), "0");
+}
+
+TEST_F(VmacTest, Ipv6MacAndCustomName) {
+  NetnsScope in(a().ns);
+  auto v = Vmac::create({.parent_ifindex = test::ifindex("eth0"), .vrid = {7},
+                         .family = vrrp::Family::inet6, .name = "vrrp6.7"});
+  ASSERT_TRUE(v) << v.error().str();
+  json j = json::parse(sh(a().exec("ip -j link show dev vrrp6.7")));
+  EXPECT_EQ(j[0]["address"], "00:00:5e:00:02:07");
+  ASSERT_TRUE(v->remove());
+  EXPECT_FALSE(link_exists("vrrp6.7"));
+}
+
+TEST_F(VmacTest, ExistingMatchingMacvlanIsReusedAndMismatchRefused) {
+  sh(a().exec("ip link add link eth0 name vrrp.9 address 00:00:5e:00:01:09 type macvlan mode private"));
+  sh(a().exec("ip link add link eth0 name vrrp.10 address 02:00:00:00:00:10 type macvlan mode private"));
+  NetnsScope in(a().ns);
+  {
+    auto v = Vmac::create({.parent_ifindex = test::ifindex("eth0"), .vrid = {9}});
+    ASSERT_TRUE(v) << v.error().str();
+    EXPECT_TRUE(v->reused());
+  }
+  EXPECT_FALSE(link_exists("vrrp.9"));
+  auto bad = Vmac::create({.parent_ifindex = test::ifindex("eth0"), .vrid = {10}});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, EEXIST);
+  EXPECT_TRUE(link_exists("vrrp.10"));  // not ours: left alone
+}
+
+TEST_F(VmacTest, GarpLeavesWithTheVmacMac) {
+  // Capture in b: a packet socket that sees every frame arriving on b's eth0.
+  Fd cap = [&] {
+    NetnsScope in(topo.node("b").ns);
+    Fd fd{::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ARP))};
+    sockaddr_ll sll{};
+    sll.sll_family = AF_PACKET;
+    sll.sll_protocol = htons(ETH_P_ARP);
+    sll.sll_ifindex = test::ifindex("eth0");
+    EXPECT_EQ(::bind(fd.get(), reinterpret_cast<sockaddr*>(&sll), sizeof sll), 0);
+    return fd;
+  }();
+  NetnsScope in(a().ns);
+  auto v = Vmac::create({.parent_ifindex = test::ifindex("eth0"), .vrid = {58}});
+  ASSERT_TRUE(v) << v.error().str();
+  auto tx = GarpSender::open(v->ifindex(), v->mac());
+  ASSERT_TRUE(tx) << tx.error().str();
+  ASSERT_TRUE(tx->send_garp(test::ip("10.99.0.100")));
+  std::vector<std::uint8_t> got;
+  // One frame over veth + bridge: microseconds; 2 s covers a loaded machine.
+  ASSERT_TRUE(testing::wait_until([&] {
+    std::uint8_t buf[128];
+    ssize_t n = ::recv(cap.get(), buf, sizeof buf, MSG_DONTWAIT);
+    if (n <= 0) return false;
+    got.assign(buf, buf + n);
+    return true;
+  }, std::chrono::seconds(2)));
+  auto want = build_garp_frame({0x00, 0x00, 0x5e, 0x00, 0x01, 0x3a}, test::ip("10.99.0.100"));
+  EXPECT_EQ(got, std::vector<std::uint8_t>(want.begin(), want.end()));
+}
+
+TEST_F(VmacTest, BadParentIsAnError) {
+  NetnsScope in(a().ns);
+  auto v = Vmac::create({.parent_ifindex = 999999, .vrid = {1}});
+  ASSERT_FALSE(v);
+  EXPECT_EQ(v.error().code, ENODEV);
+  EXPECT_FALSE(Vmac::create({.parent_ifindex = test::ifindex("eth0"), .vrid = {0}}));
+}
+
+}  // namespace
+}  // namespace vigil::net
