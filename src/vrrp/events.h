@@ -51,8 +51,8 @@ constexpr Timer timer_of(EventKind k) {
 
 // The fields of a received advertisement the state machine uses.
 struct ReceivedAdvert {
-  IpAddress source;               // IP source of the advert: RFC 5798 §6.4.3's tie-break
-  Priority priority;
+  IpAddress source{};             // IP source of the advert: RFC 5798 §6.4.3's tie-break
+  Priority priority{};
   Duration interval{};            // v2 seconds / v3 centiseconds, converted
   Version version = Version::v2;
   bool addresses_match = true;    // false: a VIP of ours is missing from the list (dropped)

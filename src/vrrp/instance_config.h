@@ -25,7 +25,7 @@ struct GarpConfig {
 };
 
 struct InstanceConfig {
-  std::string name;                                     // "VI_1": logged as "(VI_1) …"
+  std::string name{};                                   // "VI_1": logged as "(VI_1) …"
   Vrid vrid{1};
   Version version = Version::v2;
   Family family = Family::inet;
@@ -38,9 +38,9 @@ struct InstanceConfig {
   bool lower_prio_no_advert = false;
   bool higher_prio_send_advert = false;
   bool owner_ignore_adverts = false;
-  GarpConfig garp;
+  GarpConfig garp{};
   Duration startup_delay = Duration::zero();            // vrrp_startup_delay (max with delay_after_boot)
-  IpAddress primary_address;                            // our advert source: the tie-breaker
+  IpAddress primary_address{};                          // our advert source: the tie-breaker
   bool accept = true;                                   // RFC 5798 Accept_Mode; owners always accept
   bool in_sync_group = false;                           // a sync group decides when we become MASTER
 
