@@ -123,8 +123,8 @@ constexpr std::size_t message_size(Version v, Family f, std::size_t count) {
 // What src/net learned about a received packet besides its bytes (IP header for IPv4 raw
 // sockets; IP_PKTINFO / IPV6_PKTINFO / IPV6_HOPLIMIT control messages otherwise).
 struct RxMeta {
-  IpAddress source;
-  IpAddress destination;
+  IpAddress source{};
+  IpAddress destination{};
   std::uint8_t ttl = 0;                 // IPv4 TTL or IPv6 hop limit
   unsigned ifindex = 0;
   bool destination_multicast = false;   // the packet was sent to a multicast group
@@ -136,15 +136,15 @@ struct Advert {
   Version version = Version::v3;
   Family family = Family::inet;
   std::uint8_t type = 0;                // 1 = ADVERTISEMENT; anything else fails validate()
-  Vrid vrid;
-  Priority priority;
+  Vrid vrid{};
+  Priority priority{};
   std::uint8_t auth_type = 0;           // v2 raw Auth Type (0 none, 1 PASS, 2 AH); v3: 0
   std::uint8_t reserved = 0;            // v3 the 4 reserved bits; v2: 0
   std::uint16_t interval_field = 0;     // v2: Adver Int (seconds); v3: Max Adver Int (cs)
   std::uint16_t checksum = 0;           // as on the wire, host order
-  std::span<const std::uint8_t> addresses;  // count × 4 or 16 bytes
-  std::span<const std::uint8_t> auth_data;  // v2: 8 bytes; v3: empty
-  std::span<const std::uint8_t> message;    // the whole VRRP message, padding excluded
+  std::span<const std::uint8_t> addresses{};  // count × 4 or 16 bytes
+  std::span<const std::uint8_t> auth_data{};  // v2: 8 bytes; v3: empty
+  std::span<const std::uint8_t> message{};  // the whole VRRP message, padding excluded
 
   std::size_t address_count() const { return addresses.size() / address_size(); }
   std::size_t address_size() const { return family == Family::inet ? 4 : 16; }
@@ -172,9 +172,9 @@ struct Ipv4View {
   std::uint8_t ttl = 0;
   std::uint8_t protocol = 0;
   std::uint16_t checksum = 0;
-  IpAddress source;
-  IpAddress destination;
-  std::span<const std::uint8_t> payload;
+  IpAddress source{};
+  IpAddress destination{};
+  std::span<const std::uint8_t> payload{};
 };
 
 // Parses the header of an IPv4 packet as a raw socket delivers it. Errors: bad_ip_header (not
@@ -188,7 +188,7 @@ Expected<Advert, DropReason> decode_ipv4(std::span<const std::uint8_t> packet, R
 
 // A unicast peer with keepalived's optional per-peer TTL bounds (`min_ttl`, `max_ttl`).
 struct UnicastPeer {
-  IpAddress address;
+  IpAddress address{};
   std::uint8_t min_ttl = 0;
   std::uint8_t max_ttl = 255;
 };
@@ -196,7 +196,7 @@ struct UnicastPeer {
 // Which checksum rule a VRRPv3-over-IPv4 instance applies (reference §4.6).
 struct ChecksumRule {
   V3Checksum mode = V3Checksum::pseudo_header;
-  std::optional<IpAddress> group;       // old_unicast destination; nullopt = 224.0.0.18/ff02::12
+  std::optional<IpAddress> group{};     // old_unicast destination; nullopt = 224.0.0.18/ff02::12
 };
 
 // What one instance expects of the adverts it receives. The instance owns the storage that
@@ -204,22 +204,22 @@ struct ChecksumRule {
 struct Expectations {
   Version version = Version::v2;
   Family family = Family::inet;
-  Vrid vrid;
+  Vrid vrid{};
   AuthType auth_type = AuthType::none;          // v2 only; ah is not implemented (mismatch)
   std::array<std::uint8_t, kAuthDataSize> auth_pass{};  // PASS: first 8 bytes, zero padded
   Centiseconds advert_interval{100};            // own advert_int; v2 adverts must match it
-  std::span<const IpAddress> vips;              // this family's VIPs, config order
+  std::span<const IpAddress> vips{};            // this family's VIPs, config order
   bool check_vips = true;  // false for skip_check_adv_addr when the advert is from the last master
   bool unicast = false;
-  std::span<const UnicastPeer> peers;
+  std::span<const UnicastPeer> peers{};
   bool check_unicast_source = false;            // check_unicast_src
-  ChecksumRule checksum;
+  ChecksumRule checksum{};
   bool detect_old_unicast_checksum = true;      // false: `old_unicast_checksum never`
 };
 
 // The outcome of validate(). A dropped packet has `drop` set and nothing else matters.
 struct Verdict {
-  std::optional<DropReason> drop;
+  std::optional<DropReason> drop{};
   bool address_list_mismatch = false;  // §4.2 item 12: counted, packet still used
   bool interval_differs = false;       // v3: log once; a backup adopts the master's interval
   bool old_unicast_checksum = false;   // only the old-unicast rule verified: the instance
@@ -243,12 +243,12 @@ void count(RxCounters& counters, const Verdict& verdict, const Advert& advert);
 struct AdvertFields {
   Version version = Version::v3;
   Family family = Family::inet;
-  Vrid vrid;
+  Vrid vrid{};
   Priority priority{Priority::kDefault};
   Centiseconds interval{100};         // v2: whole seconds 1..255; v3: 1..4095 cs
   AuthType auth_type = AuthType::none;  // v2: none or pass
   std::array<std::uint8_t, kAuthDataSize> auth_data{};  // PASS bytes
-  std::span<const IpAddress> addresses;  // all of `family`, at most 255
+  std::span<const IpAddress> addresses{};  // all of `family`, at most 255
 };
 
 enum class EncodeError : std::uint8_t {
@@ -271,8 +271,8 @@ Expected<std::size_t, EncodeError> encode(const AdvertFields& fields,
 // IPv4 header fields for IP_HDRINCL. keepalived 2.2.7 numbers adverts from id 1 upwards per
 // sender (captures), DF clear, TOS 0xC0, TTL 255 (or unicast_ttl).
 struct Ipv4Fields {
-  IpAddress source;
-  IpAddress destination;
+  IpAddress source{};
+  IpAddress destination{};
   std::uint8_t ttl = 255;
   std::uint16_t id = 0;
   std::uint8_t tos = 0xC0;
