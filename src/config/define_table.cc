@@ -29,6 +29,8 @@ std::size_t parse_definition(std::string_view text, std::string_view& value) {
 
 namespace {
 
+constexpr std::size_t kMaxReplacements = 100000;
+
 // One use found at text[pos] == '$': its length and the name/args it names.
 struct Use {
   std::size_t length = 0;  // 0: not a use
@@ -67,40 +69,76 @@ Use find_use(std::string_view t, std::size_t pos) {
 
 }  // namespace
 
-bool substitute(LineView in, const Lookup& lookup, std::vector<OwnedLine>& out) {
+SubstResult substitute(LineView in, const Lookup& lookup, std::vector<OwnedLine>& out) {
   out.clear();
-  const std::string_view t = in.text;
-  std::size_t copied = 0;  // text[0, copied) is already in out
-  bool replaced = false;
-  std::size_t pos = t.find('$');
-  while (pos != std::string_view::npos) {
-    const Use u = find_use(t, pos);
-    const std::vector<std::string>* value = u.length ? lookup(u.name, u.args) : nullptr;
-    if (!value) {
-      pos = t.find('$', pos + 1);
+  if (in.text.find('$') == std::string_view::npos) return SubstResult::unchanged;
+  OwnedLine cur;
+  cur.file = in.file;
+  cur.line = in.line;
+  cur.append(in);
+  std::size_t replacements = 0;
+  bool in_quote = false;
+  std::size_t i = 0;
+  while (i < cur.text.size()) {
+    const char c = cur.text[i];
+    if (c == '"') {
+      in_quote = !in_quote;
+      ++i;
       continue;
     }
-    if (!replaced) {
-      out.emplace_back();
-      out.back().file = in.file;
-      out.back().line = in.line;
-      replaced = true;
+    if (in_quote && c == '\\') {  // as in find_comment: an escaped character never closes
+      i += 2;
+      continue;
     }
-    out.back().append(in.sub(copied, pos - copied));
-    const std::uint32_t col = in.col(pos);
-    for (std::size_t k = 0; k < value->size(); ++k) {
-      if (k > 0) {
+    if (!in_quote && (c == '#' || c == '!') && replacements > 0) {  // a comment made by substitution
+      cur.text.resize(i);
+      cur.cols.resize(i);
+      break;
+    }
+    if (c != '$') {
+      ++i;
+      continue;
+    }
+    const Use u = find_use(cur.text, i);
+    const std::vector<std::string>* value = u.length ? lookup(u.name, u.args) : nullptr;
+    if (!value) {
+      ++i;
+      continue;
+    }
+    if (++replacements > kMaxReplacements) return SubstResult::runaway;
+    const std::uint32_t col = cur.cols[i];
+    if (value->size() >= 2) {
+      // A multi-line definition: its lines become lines of their own, read afresh (so a line of
+      // it may start with ~SEQ or @ID); the rest of this line follows its last line.
+      OwnedLine rest;
+      rest.file = cur.file;
+      rest.line = cur.line;
+      rest.append((*value).back(), col);
+      rest.append(cur.view().sub(i + u.length));
+      cur.text.resize(i);
+      cur.cols.resize(i);
+      cur.append((*value)[0], col);
+      out.push_back(std::move(cur));
+      for (std::size_t k = 1; k + 1 < value->size(); ++k) {
         out.emplace_back();
         out.back().file = in.file;
         out.back().line = in.line;
+        out.back().append((*value)[k], col);
       }
-      out.back().append((*value)[k], col);
+      out.push_back(std::move(rest));
+      return SubstResult::replaced;
     }
-    copied = pos + u.length;
-    pos = t.find('$', copied);
+    const std::string_view v = value->empty() ? std::string_view() : std::string_view((*value)[0]);
+    if (cur.text.size() - u.length + v.size() > kMaxLineBytes) return SubstResult::runaway;
+    // Replace in place and scan the inserted text again: expansion is recursive.
+    cur.text.replace(i, u.length, v);
+    cur.cols.erase(cur.cols.begin() + static_cast<std::ptrdiff_t>(i),
+                   cur.cols.begin() + static_cast<std::ptrdiff_t>(i + u.length));
+    cur.cols.insert(cur.cols.begin() + static_cast<std::ptrdiff_t>(i), v.size(), col);
   }
-  if (replaced) out.back().append(in.sub(copied));
-  return replaced;
+  if (replacements == 0) return SubstResult::unchanged;
+  out.push_back(std::move(cur));
+  return SubstResult::replaced;
 }
 
 }  // namespace vigil::config::lex

@@ -10,6 +10,7 @@
 // the lookup callback receives.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,8 @@
 #include "config/lex_line.h"
 
 namespace vigil::config::lex {
+
+inline constexpr std::size_t kMaxLineBytes = 1 << 20;  // longest line substitution may build
 
 inline bool is_name_start(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
@@ -51,9 +54,17 @@ std::size_t parse_definition(std::string_view text, std::string_view& value);
 using Lookup = std::function<const std::vector<std::string>*(std::string_view name,
                                                              std::string_view args)>;
 
-// Replaces every use of a known name in `in`. The result is one or more lines (a multi-line
-// definition splits the line it is used in); every inserted byte carries the column of the `$`.
-// Returns false (and leaves `out` empty) when nothing was replaced.
-bool substitute(LineView in, const Lookup& lookup, std::vector<OwnedLine>& out);
+// Replaces every use of a known name in `in`, left to right, scanning each inserted value again
+// (expansion is recursive). A `#` or `!` outside quotes that substitution produced (${_HASH})
+// ends the line there: the rest is a comment and is not expanded. A multi-line definition ends
+// the scan: its lines become lines of their own (`prefix+first`, middle lines, `last+rest`),
+// still raw, for the caller to process afresh — so a line of it may start with ~SEQ or @ID
+// (corpus 044 relies on this). Inserted bytes carry the column of the `$` of the use.
+enum class SubstResult : std::uint8_t {
+  unchanged,  // nothing replaced; `out` is empty
+  replaced,   // `out` holds the line(s)
+  runaway,    // too many replacements or too long a line: a definition uses itself
+};
+SubstResult substitute(LineView in, const Lookup& lookup, std::vector<OwnedLine>& out);
 
 }  // namespace vigil::config::lex

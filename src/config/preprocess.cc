@@ -40,7 +40,7 @@ using lex::LineView;
 using lex::OwnedLine;
 
 constexpr unsigned kMaxDepth = 64;
-constexpr std::size_t kMaxLineBytes = 1 << 20;
+using lex::kMaxLineBytes;
 
 struct IncludeWord {
   std::string_view word;
@@ -79,7 +79,8 @@ class Preprocessor {
   void file_line(LineView v);
   void process_line(LineView v, unsigned depth);
   bool include_line(LineView v);
-  void define(LineView v, std::size_t name_len, std::string_view value);
+  // `continues`: the file line ends with `\` (a multi-line definition starts).
+  void define(LineView v, std::size_t name_len, std::string_view value, bool continues);
   void repeat(LineView v, unsigned depth);
   bool count_line(SourceLoc loc);
   const std::vector<std::string>* lookup(std::string_view name, std::string_view args);
@@ -98,6 +99,7 @@ class Preprocessor {
   bool stopped_ = false;
   // multi-line definition being read
   bool in_multiline_ = false;
+  bool raw_continues_ = false;  // the file line being processed ends with `\`
   std::string multiline_name_;
   std::vector<std::string> multiline_lines_;
   std::vector<std::string> scratch_value_;  // storage for computed ${_RANDOM} etc.
@@ -215,22 +217,27 @@ void Preprocessor::run(std::string_view text, const std::string* name) {
 
 void Preprocessor::file_line(LineView raw) {
   if (!count_line(raw.loc(0))) return;
-  LineView v = lex::strip(raw);
+  // A trailing `\` continues a multi-line definition even when it is inside a comment
+  // (keepalived 2.2.7; corpus 023 and 044 rely on it: `regex_options x  # comment \`).
+  LineView trimmed = lex::strip_space(raw);
+  raw_continues_ = !trimmed.text.empty() && trimmed.text.back() == '\\';
   if (in_multiline_) {
-    const bool more = !v.text.empty() && v.text.back() == '\\';
-    std::string_view part = more ? v.text.substr(0, v.text.size() - 1) : v.text;
-    while (!part.empty() && lex::is_space(part.back())) part.remove_suffix(1);
+    const bool more = raw_continues_;
+    if (more) trimmed = trimmed.sub(0, trimmed.text.size() - 1);
+    const std::string_view part = lex::strip(trimmed).text;
     if (!part.empty()) multiline_lines_.emplace_back(part);
-    if (!more) {
+    if (!more) {  // an empty line ends the definition too (keepalived 2.2.7)
       defs_.set(multiline_name_, std::move(multiline_lines_));
       multiline_lines_.clear();
       in_multiline_ = false;
     }
     return;
   }
+  LineView v = lex::strip(trimmed);
   if (v.text.empty()) return;
   if (include_line(v)) return;
   process_line(v, 0);
+  raw_continues_ = false;
 }
 
 bool Preprocessor::include_line(LineView v) {
@@ -247,7 +254,7 @@ bool Preprocessor::include_line(LineView v) {
   std::vector<OwnedLine> subst;
   std::vector<Token> toks;
   const lex::Lookup look = [this](std::string_view n, std::string_view a) { return lookup(n, a); };
-  if (lex::substitute(rest, look, subst)) {
+  if (lex::substitute(rest, look, subst) == lex::SubstResult::replaced) {
     for (const auto& l : subst) lex::tokenize(l.view(), toks, diags_);
   } else {
     lex::tokenize(rest, toks, diags_);
@@ -312,7 +319,7 @@ void Preprocessor::process_line(LineView v, unsigned depth) {
   }
   std::string_view value;
   if (const std::size_t n = lex::parse_definition(v.text, value)) {
-    define(v, n, value);
+    define(v, n, value, depth == 0 && raw_continues_);
     return;
   }
   if (lex::starts_repeat(v.text)) {
@@ -321,7 +328,13 @@ void Preprocessor::process_line(LineView v, unsigned depth) {
   }
   std::vector<OwnedLine> subst;
   const lex::Lookup look = [this](std::string_view n, std::string_view a) { return lookup(n, a); };
-  if (lex::substitute(v, look, subst)) {
+  const lex::SubstResult sr = lex::substitute(v, look, subst);
+  if (sr == lex::SubstResult::runaway) {
+    diags_.error(v.loc(0), "substitution does not end (a definition probably uses itself): check "
+                           "the definitions used on this line");
+    return;
+  }
+  if (sr == lex::SubstResult::replaced) {
     for (const OwnedLine& l : subst) {
       if (!count_line(v.loc(0))) return;
       // Comments are stripped again: `$X=${_HASH}` then `$X keyword` comments the line out, and
@@ -338,10 +351,12 @@ void Preprocessor::process_line(LineView v, unsigned depth) {
   out_.push_back(std::move(line));
 }
 
-void Preprocessor::define(LineView v, std::size_t name_len, std::string_view value) {
+void Preprocessor::define(LineView v, std::size_t name_len, std::string_view value,
+                          bool continues) {
   const std::string_view name = v.text.substr(1, name_len);
-  if (!value.empty() && value.back() == '\\') {
-    std::string_view first = value.substr(0, value.size() - 1);
+  if (continues) {
+    std::string_view first = value;
+    if (!first.empty() && first.back() == '\\') first.remove_suffix(1);
     while (!first.empty() && lex::is_space(first.back())) first.remove_suffix(1);
     in_multiline_ = true;
     multiline_name_ = std::string(name);

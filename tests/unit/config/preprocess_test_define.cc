@@ -296,3 +296,31 @@ TEST(PreprocessSeq, HugeSeqStopsAtTheLineLimit) {
 
 }  // namespace
 }  // namespace vigil::config
+
+namespace vigil::config {
+namespace {
+
+// corpus 044 (around line 912): a ~SEQ kept in a multi-line definition is repeated when the
+// definition is used, and a `${_HASH}` before the use comments the whole use out — without
+// leaving the `}` of the repeated definition behind.
+TEST(PreprocessDefine, SeqInsideMultiLineDefinitionAndCommentedUse) {
+  const char* defs = "$RS= \\\nreal_server 10.0.0.${R} { \\\n}\n\n$RS3= \\\n  ~SEQ(R,1,2) $RS\n\n";
+  test::Pre on(std::string(defs) + "$OFF=\n$OFF\t$RS3\n");
+  EXPECT_EQ(on.lines(), (test::Lines{{"real_server", "10.0.0.1", "{"}, {"}"},
+                                     {"real_server", "10.0.0.2", "{"}, {"}"}}));
+  test::Pre off(std::string(defs) + "$OFF=${_HASH}\n$OFF\t$RS3\n");
+  EXPECT_TRUE(off.out.empty());
+  EXPECT_TRUE(off.diags.all().empty());
+}
+
+// keepalived 2.2.7: a trailing `\` continues a definition even inside a comment, and an empty
+// line ends it.
+TEST(PreprocessDefine, MultiLineContinuationRules) {
+  test::Pre a("$X= \\\n router_id a # comment \\\n router_id b\n$X\n");
+  EXPECT_EQ(a.lines(), (test::Lines{{"router_id", "a"}, {"router_id", "b"}}));
+  test::Pre b("$X= \\\n router_id a \\\n\n router_id b\n$X\n");
+  EXPECT_EQ(b.lines(), (test::Lines{{"router_id", "b"}, {"router_id", "a"}}));
+}
+
+}  // namespace
+}  // namespace vigil::config
