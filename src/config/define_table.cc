@@ -2,12 +2,13 @@
 
 namespace vigil::config::lex {
 
-void DefineTable::set(std::string_view name, std::vector<std::string> lines) {
+void DefineTable::set(std::string_view name, std::vector<std::string> lines, bool multiline) {
   auto it = map_.find(name);
   if (it == map_.end()) {
-    map_.emplace(std::string(name), Definition{std::move(lines)});
+    map_.emplace(std::string(name), Definition{std::move(lines), multiline});
   } else {
     it->second.lines = std::move(lines);
+    it->second.multiline = multiline;
   }
 }
 
@@ -100,23 +101,29 @@ SubstResult substitute(LineView in, const Lookup& lookup, std::vector<OwnedLine>
       continue;
     }
     const Use u = find_use(cur.text, i);
-    const std::vector<std::string>* value = u.length ? lookup(u.name, u.args) : nullptr;
-    if (!value) {
+    const Definition* def = u.length ? lookup(u.name, u.args) : nullptr;
+    if (!def) {
       ++i;
       continue;
     }
     if (++replacements > kMaxReplacements) return SubstResult::runaway;
     const std::uint32_t col = cur.cols[i];
-    if (value->size() >= 2) {
+    const std::vector<std::string>* value = &def->lines;
+    if (def->multiline && !value->empty()) {
       // A multi-line definition: its lines become lines of their own, read afresh (so a line of
       // it may start with ~SEQ or @ID); the rest of this line follows its last line.
       OwnedLine rest;
       rest.file = cur.file;
       rest.line = cur.line;
-      rest.append((*value).back(), col);
+      rest.append(value->back(), col);
       rest.append(cur.view().sub(i + u.length));
       cur.text.resize(i);
       cur.cols.resize(i);
+      if (value->size() == 1) {  // prefix + the only line + rest
+        cur.append(rest.view());
+        out.push_back(std::move(cur));
+        return SubstResult::replaced;
+      }
       cur.append((*value)[0], col);
       out.push_back(std::move(cur));
       for (std::size_t k = 1; k + 1 < value->size(); ++k) {

@@ -30,11 +30,12 @@ inline bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= 
 
 struct Definition {
   std::vector<std::string> lines;  // raw text; one entry for a single-line definition
+  bool multiline = false;          // written with trailing `\`: used as lines of their own
 };
 
 class DefineTable {
  public:
-  void set(std::string_view name, std::vector<std::string> lines);
+  void set(std::string_view name, std::vector<std::string> lines, bool multiline = false);
   const Definition* find(std::string_view name) const;
 
  private:
@@ -51,8 +52,7 @@ class DefineTable {
 std::size_t parse_definition(std::string_view text, std::string_view& value);
 
 // What a lookup found: nothing (leave the use untouched) or the lines to put in its place.
-using Lookup = std::function<const std::vector<std::string>*(std::string_view name,
-                                                             std::string_view args)>;
+using Lookup = std::function<const Definition*(std::string_view name, std::string_view args)>;
 
 // Replaces every use of a known name in `in`, left to right, scanning each inserted value again
 // (expansion is recursive). A `#` or `!` outside quotes that substitution produced (${_HASH})

@@ -83,7 +83,7 @@ class Preprocessor {
   void define(LineView v, std::size_t name_len, std::string_view value, bool continues);
   void repeat(LineView v, unsigned depth);
   bool count_line(SourceLoc loc);
-  const std::vector<std::string>* lookup(std::string_view name, std::string_view args);
+  const lex::Definition* lookup(std::string_view name, std::string_view args);
   void note_include_check(const Line& line);
 
   const PreprocessOptions& opts_;
@@ -102,7 +102,7 @@ class Preprocessor {
   bool raw_continues_ = false;  // the file line being processed ends with `\`
   std::string multiline_name_;
   std::vector<std::string> multiline_lines_;
-  std::vector<std::string> scratch_value_;  // storage for computed ${_RANDOM} etc.
+  lex::Definition scratch_value_;  // storage for computed ${_RANDOM} etc.
   std::vector<Token> scratch_tokens_;
 };
 
@@ -210,7 +210,7 @@ void Preprocessor::run(std::string_view text, const std::string* name) {
     pos = nl + 1;
   }
   if (in_multiline_) {  // a file ending inside a multi-line definition: keep what was read
-    defs_.set(multiline_name_, std::move(multiline_lines_));
+    defs_.set(multiline_name_, std::move(multiline_lines_), true);
     in_multiline_ = false;
   }
 }
@@ -227,7 +227,7 @@ void Preprocessor::file_line(LineView raw) {
     const std::string_view part = lex::strip(trimmed).text;
     if (!part.empty()) multiline_lines_.emplace_back(part);
     if (!more) {  // an empty line ends the definition too (keepalived 2.2.7)
-      defs_.set(multiline_name_, std::move(multiline_lines_));
+      defs_.set(multiline_name_, std::move(multiline_lines_), true);
       multiline_lines_.clear();
       in_multiline_ = false;
     }
@@ -389,10 +389,10 @@ void Preprocessor::repeat(LineView v, unsigned depth) {
   }
 }
 
-const std::vector<std::string>* Preprocessor::lookup(std::string_view name, std::string_view args) {
+const lex::Definition* Preprocessor::lookup(std::string_view name, std::string_view args) {
   if (name.starts_with('_')) {
-    scratch_value_.assign(1, std::string());
-    std::string& v = scratch_value_[0];
+    scratch_value_.lines.assign(1, std::string());
+    std::string& v = scratch_value_.lines[0];
     if (name == "_PWD" && args.empty()) {
       v = stack_.back().pwd;
     } else if (name == "_INSTANCE" && args.empty()) {
@@ -423,13 +423,12 @@ const std::vector<std::string>* Preprocessor::lookup(std::string_view name, std:
       if (!found) v.clear();  // an unset variable expands to nothing
     } else {
       const lex::Definition* d = defs_.find(name);
-      return d && args.empty() ? &d->lines : nullptr;
+      return d && args.empty() ? d : nullptr;
     }
     return &scratch_value_;
   }
   if (!args.empty()) return nullptr;
-  const lex::Definition* d = defs_.find(name);
-  return d ? &d->lines : nullptr;
+  return defs_.find(name);
 }
 
 // `include_check` in global_defs changes the checks for the rest of the current file
