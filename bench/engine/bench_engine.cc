@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "vrrp/actions.h"
+#include "vrrp/advert_event.h"
 #include "vrrp/events.h"
 #include "vrrp/instance.h"
 #include "vrrp/packet.h"
@@ -61,19 +62,6 @@ struct Case {
   Version version;
   std::vector<IpAddress> vips;
 };
-
-// The glue's mapping from a validated advert to the state machine's event (what src/daemon
-// will do): a count mismatch is only counted (reference §4.2 item 12), a missing VIP with equal
-// counts makes the advert not count.
-ReceivedAdvert to_event(const Advert& a, const RxMeta& meta, const Verdict& v,
-                        const Expectations& e) {
-  return ReceivedAdvert{
-      .source = meta.source,
-      .priority = a.priority,
-      .interval = std::chrono::duration_cast<Duration>(a.interval()),
-      .version = a.version,
-      .addresses_match = !(v.address_list_mismatch && a.address_count() == e.vips.size())};
-}
 
 void run(const Case& c, long adverts) {
   const IpAddress master = ip("192.168.1.1");
@@ -123,7 +111,7 @@ void run(const Case& c, long adverts) {
     count(counters, v, *a);
     if (!v.accepted()) std::abort();
     out.clear();
-    vi.step(Event::advert_from(to_event(*a, meta, v, expect)), t0 + Duration{(base + i) * 1000000},
+    vi.step(Event::advert_from(to_received_advert(*a, meta, v, expect)), t0 + Duration{(base + i) * 1000000},
             out);
     keep(out);
   });
@@ -137,7 +125,7 @@ void run(const Case& c, long adverts) {
   RxMeta meta;
     meta.ifindex = 2;
   auto a = decode_ipv4(packet, meta);
-  const Event ev = Event::advert_from(to_event(*a, meta, validate(*a, meta, expect), expect));
+  const Event ev = Event::advert_from(to_received_advert(*a, meta, validate(*a, meta, expect), expect));
   const double step = median_ns(adverts, [&](long i) {
     out.clear();
     vi.step(ev, t0 + Duration{(base + i) * 1000000}, out);
