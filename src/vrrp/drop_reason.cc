@@ -44,6 +44,27 @@ RxStat stat_of(DropReason r) {
   return RxStat::packet_length_errors;  // unreachable for valid enum values
 }
 
+ProtoErrReason proto_error_of(DropReason r) {
+  switch (r) {
+    case DropReason::bad_ttl: return ProtoErrReason::ip_ttl_error;
+    case DropReason::bad_version: return ProtoErrReason::version_error;
+    case DropReason::bad_checksum: return ProtoErrReason::checksum_error;
+    case DropReason::vrid_mismatch: return ProtoErrReason::vr_id_error;
+    default: return ProtoErrReason::no_error;
+  }
+}
+
+std::string_view to_string(ProtoErrReason r) {
+  switch (r) {
+    case ProtoErrReason::no_error: return "noError";
+    case ProtoErrReason::ip_ttl_error: return "ipTtlError";
+    case ProtoErrReason::version_error: return "versionError";
+    case ProtoErrReason::checksum_error: return "checksumError";
+    case ProtoErrReason::vr_id_error: return "vrIdError";
+  }
+  return "noError";
+}
+
 namespace {
 
 // Order must follow RxStat (checked below). keepalived labels are the lines of its stats file;

@@ -65,6 +65,19 @@ inline constexpr std::size_t kRxStatCount = 16;
 // The counter a drop reason bumps.
 RxStat stat_of(DropReason r);
 
+// RFC 6527 vrrpv3StatisticsProtoErrReason: the kind of the last protocol error an instance saw
+// (also the payload of the vrrpv3ProtoError notification).
+enum class ProtoErrReason : std::uint8_t {
+  no_error = 0,
+  ip_ttl_error = 1,
+  version_error = 2,
+  checksum_error = 3,
+  vr_id_error = 4,
+};
+// The ProtoErrReason a drop records, or no_error for drops RFC 6527 does not classify.
+ProtoErrReason proto_error_of(DropReason r);
+std::string_view to_string(ProtoErrReason r);  // the MIB's enum label, e.g. "ipTtlError"
+
 struct RxStatName {
   RxStat stat;
   std::string_view id;               // vigil's own snake_case name (always set)
@@ -78,11 +91,20 @@ const RxStatName& name_of(RxStat s);
 // Monotonic receive counters for one instance (or, for vrid/version/checksum errors, a router).
 struct RxCounters {
   std::array<std::uint64_t, kRxStatCount> value{};
+  ProtoErrReason last_proto_error = ProtoErrReason::no_error;  // vrrpv3StatisticsProtoErrReason
 
   void add(RxStat s) { ++value[static_cast<std::size_t>(s)]; }
-  void add(DropReason r) { add(stat_of(r)); }
+  void add(DropReason r) {
+    add(stat_of(r));
+    if (const ProtoErrReason p = proto_error_of(r); p != ProtoErrReason::no_error) {
+      last_proto_error = p;
+    }
+  }
   std::uint64_t operator[](RxStat s) const { return value[static_cast<std::size_t>(s)]; }
-  void clear() { value = {}; }
+  void clear() {
+    value = {};
+    last_proto_error = ProtoErrReason::no_error;
+  }
 };
 
 }  // namespace vigil::vrrp

@@ -368,8 +368,16 @@ TEST(CodecCounters, CountBumpsOneStatPerOutcome) {
   EXPECT_EQ(c[RxStat::adverts_received], 2u);
   EXPECT_EQ(c[RxStat::priority_zero_received], 1u);  // dropped packets are not "received"
 
+  EXPECT_EQ(c.last_proto_error, ProtoErrReason::ip_ttl_error);
+  c.add(DropReason::auth_failure);  // not an RFC 6527 protocol error: the last one stays
+  EXPECT_EQ(c.last_proto_error, ProtoErrReason::ip_ttl_error);
+  c.add(DropReason::bad_checksum);
+  EXPECT_EQ(c.last_proto_error, ProtoErrReason::checksum_error);
+  EXPECT_EQ(to_string(c.last_proto_error), "checksumError");
+
   c.clear();
   EXPECT_EQ(c[RxStat::adverts_received], 0u);
+  EXPECT_EQ(c.last_proto_error, ProtoErrReason::no_error);
 }
 
 TEST(CodecCounters, EveryDropReasonHasANameAndAStat) {
