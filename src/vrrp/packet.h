@@ -144,7 +144,7 @@ struct Advert {
   std::uint16_t checksum = 0;           // as on the wire, host order
   std::span<const std::uint8_t> addresses{};  // count × 4 or 16 bytes
   std::span<const std::uint8_t> auth_data{};  // v2: 8 bytes; v3: empty
-  std::span<const std::uint8_t> message{};  // the whole VRRP message, padding excluded
+  std::span<const std::uint8_t> message{};    // the whole VRRP message, padding excluded
 
   std::size_t address_count() const { return addresses.size() / address_size(); }
   std::size_t address_size() const { return family == Family::inet ? 4 : 16; }
@@ -196,7 +196,7 @@ struct UnicastPeer {
 // Which checksum rule a VRRPv3-over-IPv4 instance applies (reference §4.6).
 struct ChecksumRule {
   V3Checksum mode = V3Checksum::pseudo_header;
-  std::optional<IpAddress> group{};     // old_unicast destination; nullopt = 224.0.0.18/ff02::12
+  std::optional<IpAddress> group{};  // old_unicast destination; nullopt = 224.0.0.18/ff02::12
 };
 
 // What one instance expects of the adverts it receives. The instance owns the storage that
