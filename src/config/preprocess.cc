@@ -249,44 +249,58 @@ bool Preprocessor::include_line(LineView v) {
     if (t.substr(0, w) == k.word) kind = &k;
   if (!kind) return false;
 
-  // The pattern is substituted (`include ${_PWD}/x.conf` is common) but not otherwise processed.
-  LineView rest = v.sub(w);
+  // The pattern is substituted (`include ${_PWD}/x.conf` is common) but not otherwise processed:
+  // braces belong to the pattern. A "quoted" pattern may contain spaces.
+  LineView rest = lex::strip_space(v.sub(w));
   std::vector<OwnedLine> subst;
-  std::vector<Token> toks;
   const lex::Lookup look = [this](std::string_view n, std::string_view a) { return lookup(n, a); };
-  if (lex::substitute(rest, look, subst) == lex::SubstResult::replaced) {
-    for (const auto& l : subst) lex::tokenize(l.view(), toks, diags_);
+  const lex::SubstResult sr = lex::substitute(rest, look, subst);
+  if (sr == lex::SubstResult::replaced) rest = lex::strip_space(subst.front().view());
+  std::string_view p = rest.text;
+  const SourceLoc at = rest.text.empty() ? v.loc(0) : rest.loc(0);
+  std::size_t end;
+  if (!p.empty() && p[0] == '"') {
+    end = p.find('"', 1);
+    if (end == std::string_view::npos) {
+      diags_.error(at, "unterminated quote: add the closing '\"' on the same line");
+      return true;
+    }
+    p = p.substr(1, end - 1);
+    ++end;
   } else {
-    lex::tokenize(rest, toks, diags_);
+    end = 0;
+    while (end < p.size() && !lex::is_space(p[end])) ++end;
+    p = p.substr(0, end);
   }
-  if (toks.empty()) {
+  if (p.empty()) {
     diags_.error(v.loc(0), fmt::format("'{}' needs a file name or pattern", kind->word));
     return true;
   }
-  if (toks.size() > 1)
-    diags_.warning(toks[1].loc, fmt::format("'{}' takes one pattern; '{}' and what follows is ignored "
-                                            "(quote a name that contains spaces)",
-                                            kind->word, toks[1].text));
+  const std::string_view extra = lex::strip_space(rest.sub(end)).text;
+  if (!extra.empty() || subst.size() > 1)
+    diags_.warning(at, fmt::format("'{}' takes one pattern; what follows it is ignored (quote a "
+                                   "name that contains spaces)",
+                                   kind->word));
   const std::uint8_t checks = static_cast<std::uint8_t>(stack_.back().checks | kind->checks);
   if (!opts_.allow_includes) {
     diags_.error(v.loc(0), "include is disabled here");
     return true;
   }
-  std::string pattern = toks[0].text;
+  std::string pattern(p);
   if (pattern.empty() || pattern[0] != '/') pattern = stack_.back().pwd + "/" + pattern;
   lex::IncludeResult r = lex::resolve_include(pattern);
-  for (const auto& p : r.problems) {
-    if (checks & p.check) {
-      diags_.error(toks[0].loc, fmt::format("{}: {}; fix the path, or use plain 'include' if the file "
+  for (const auto& prob : r.problems) {
+    if (checks & prob.check) {
+      diags_.error(at, fmt::format("{}: {}; fix the path, or use plain 'include' if the file "
                                             "is optional",
-                                            kind->word, p.message));
-    } else if (p.check == kIncludeMatch || p.check == kIncludeReadable) {
-      diags_.warning(toks[0].loc, fmt::format("{}: {}", kind->word, p.message));
+                                            kind->word, prob.message));
+    } else if (prob.check == kIncludeMatch || prob.check == kIncludeReadable) {
+      diags_.warning(at, fmt::format("{}: {}", kind->word, prob.message));
     }
   }
   for (const auto& f : r.files) {
     if (stopped_) break;
-    read_file(f, toks[0].loc, checks);
+    read_file(f, at, checks);
   }
   return true;
 }
