@@ -30,6 +30,7 @@ enum class EventKind : std::uint8_t {
   track_ok,                 // no weight-0 tracker is failing any more
   priority_changed,         // the sum of weighted tracker contributions changed
   reload,                   // SIGHUP: new configuration for this (matched) instance
+  vip_lost,                 // a tracked VIP/route/rule of ours was deleted by someone else
   sync_force_master,        // the sync group moves us (reference §4.13)
   sync_force_backup,
   sync_force_fault,

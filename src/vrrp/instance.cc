@@ -46,6 +46,7 @@ std::string_view to_string(EventKind k) {
     case EventKind::track_ok: return "track_ok";
     case EventKind::priority_changed: return "priority_changed";
     case EventKind::reload: return "reload";
+    case EventKind::vip_lost: return "vip_lost";
     case EventKind::sync_force_master: return "sync_force_master";
     case EventKind::sync_force_backup: return "sync_force_backup";
     case EventKind::sync_force_fault: return "sync_force_fault";
@@ -102,7 +103,8 @@ void Instance::on_init(const Event& ev, TimePoint now, ActionBuffer& out) {
     case EventKind::advert_received:  // reference §4.2: ignored in INIT and during startup delay
     case EventKind::sync_force_master:
     case EventKind::sync_force_backup:
-    case EventKind::sync_force_fault: return;
+    case EventKind::sync_force_fault:
+    case EventKind::vip_lost: return;
     case EventKind::shutdown: return act_stop(out);
     default: return act_unexpected(ev, out);
   }
@@ -116,7 +118,8 @@ void Instance::on_backup(const Event& ev, TimePoint now, ActionBuffer& out) {
       log(LogEvent::receive_advert_timeout, LogLevel::debug, out);
       return act_become_master(now, out);
     case EventKind::sync_force_master: return act_become_master(now, out);
-    case EventKind::sync_force_backup: return;
+    case EventKind::sync_force_backup:
+    case EventKind::vip_lost: return;
     case EventKind::interface_down:
     case EventKind::track_fault:
       note_fault(ev);
@@ -151,6 +154,7 @@ void Instance::on_master(const Event& ev, TimePoint now, ActionBuffer& out) {
     case EventKind::interface_up:
     case EventKind::track_ok: note_fault(ev); return;
     case EventKind::priority_changed: return act_set_priority(ev.weight_total, out);
+    case EventKind::vip_lost: return act_readd_vips(now, out);
     case EventKind::reload: return act_reload(*ev.config, now, out);
     case EventKind::shutdown: return act_resign(out);
     default: return act_unexpected(ev, out);
@@ -170,7 +174,8 @@ void Instance::on_fault(const Event& ev, TimePoint now, ActionBuffer& out) {
       if (faulted()) return act_report_fault(out);
       return act_leave_fault(now, out);
     case EventKind::sync_force_fault:
-    case EventKind::advert_received: return;
+    case EventKind::advert_received:
+    case EventKind::vip_lost: return;
     case EventKind::priority_changed: return act_set_priority(ev.weight_total, out);
     case EventKind::reload: return act_reload(*ev.config, now, out);
     case EventKind::shutdown: return act_stop(out);
@@ -382,6 +387,21 @@ void Instance::act_release_to_fault(ActionBuffer& out) {
   log(LogEvent::entering_fault, LogLevel::info, out);
   release_master_resources(out);
   out.push(with_priority(ActionKind::notify, State::fault, effective_));
+}
+
+// A VIP (or virtual route/rule) we track was deleted under us (reference §4.10): leave MASTER
+// with a priority-0 advert and a down timer of just Skew_Time, so we come back quickly and
+// re-add everything (unless a better router takes over meanwhile).
+void Instance::act_readd_vips(TimePoint now, ActionBuffer& out) {
+  cancel_master_timers(out);
+  enter(State::backup, out);
+  out.push(Action{.kind = ActionKind::send_advert, .priority = Priority{Priority::kStop}});
+  log(LogEvent::sent_zero_priority, LogLevel::debug, out);
+  log(LogEvent::entering_backup, LogLevel::info, out);
+  release_master_resources(out);
+  out.push(with_priority(ActionKind::notify, State::backup, effective_));
+  mai_ = cfg_.advert_interval;
+  arm(Timer::master_down, now + skew(), out);
 }
 
 // RFC 5798 §6.4.3 Shutdown: "Send an ADVERTISEMENT with Priority = 0".

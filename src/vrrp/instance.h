@@ -21,7 +21,7 @@
 //  INIT    | interface / tracker up or down          | note_fault              | INIT
 //  INIT    | priority_changed                        | act_set_priority        | INIT
 //  INIT    | reload                                  | act_reload              | INIT
-//  INIT    | advert_received, sync_force_*           | (ignored, §4.2)         | INIT
+//  INIT    | advert_received, sync_force_*, vip_lost | (ignored, §4.2)         | INIT
 //  INIT    | shutdown                                | act_stop                | STOP
 //  BACKUP  | advert, priority 0                      | act_down_timer_skew     | BACKUP   §6.4.2
 //  BACKUP  | advert, nopreempt / prio ≥ ours / delay | act_accept_master       | BACKUP   §6.4.2
@@ -30,7 +30,7 @@
 //  BACKUP  | master_down_expired, in a sync group    | act_want_master         | BACKUP
 //  BACKUP  | master_down_expired                     | act_become_master       | MASTER   §6.4.2
 //  BACKUP  | sync_force_master                       | act_become_master       | MASTER
-//  BACKUP  | sync_force_backup                       | (nothing)               | BACKUP
+//  BACKUP  | sync_force_backup, vip_lost             | (nothing)               | BACKUP
 //  BACKUP  | interface/tracker down, sync_force_fault| act_enter_fault         | FAULT
 //  BACKUP  | interface/tracker up                    | note_fault              | BACKUP
 //  BACKUP  | priority_changed                        | act_set_priority (shift)| BACKUP   §4.3
@@ -49,13 +49,14 @@
 //  MASTER  | interface/tracker down, sync_force_fault| act_release_to_fault    | FAULT
 //  MASTER  | interface/tracker up                    | note_fault              | MASTER
 //  MASTER  | priority_changed                        | act_set_priority        | MASTER
+//  MASTER  | vip_lost                                | act_readd_vips          | BACKUP
 //  MASTER  | reload                                  | act_reload              | MASTER
 //  MASTER  | shutdown                                | act_resign (prio 0)     | STOP     §6.4.3
 //  FAULT   | interface/tracker up, no fault left     | act_leave_fault         | BACKUP
 //  FAULT   | interface/tracker change, still faulted | note_fault              | FAULT
 //  FAULT   | sync_force_backup / _master, not faulted| act_leave_fault         | BACKUP
 //  FAULT   | sync_force_backup / _master, faulted    | act_report_fault        | FAULT
-//  FAULT   | sync_force_fault, advert_received       | (ignored)               | FAULT
+//  FAULT   | sync_force_fault, advert, vip_lost      | (ignored)               | FAULT
 //  FAULT   | priority_changed                        | act_set_priority        | FAULT
 //  FAULT   | reload                                  | act_reload              | FAULT
 //  FAULT   | shutdown                                | act_stop                | STOP
@@ -116,6 +117,7 @@ class Instance {
   void act_send_garp(std::uint32_t count, ActionBuffer& out);
   void act_enter_fault(ActionBuffer& out);
   void act_release_to_fault(ActionBuffer& out);
+  void act_readd_vips(TimePoint now, ActionBuffer& out);
   void act_leave_fault(TimePoint now, ActionBuffer& out);
   void act_report_fault(ActionBuffer& out);
   void act_set_priority(std::int32_t weight_total, ActionBuffer& out);

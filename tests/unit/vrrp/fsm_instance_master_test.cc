@@ -1,6 +1,8 @@
 // One test per MASTER and FAULT row of the transition table in vrrp/instance.h (RFC 5798 §6.4.3
 // and reference §4.4/§4.10/§4.11).
 #include <gmock/gmock.h>
+
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include "fsm_harness.h"
@@ -347,6 +349,39 @@ TEST(FsmFault, ShutdownStops) {
   Harness h = faulted();
   EXPECT_THAT(h.step(EventKind::shutdown, 2s),
               ElementsAre("state_changed FAULT -> STOP", "notify STOP 100"));
+}
+
+}  // namespace
+}  // namespace vigil::vrrp::testing
+
+namespace vigil::vrrp::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+TEST(FsmMaster, VipLostLeavesMasterToReaddAfterSkew) {
+  // Reference §4.10: priority-0 advert, BACKUP with a down timer of just Skew_Time.
+  Harness h;
+  h.make_master(10s);
+  EXPECT_THAT(h.step(EventKind::vip_lost, 10500ms),
+              ElementsAre("cancel_timer advert", "cancel_timer garp_delay",
+                          "state_changed MASTER -> BACKUP", "send_advert prio=0",
+                          "log (VI_1) sent 0 priority", "log (VI_1) Entering BACKUP STATE",
+                          "remove_vips", "remove_routes", "remove_rules", "notify BACKUP 100",
+                          "arm_timer master_down @+11109375us"));
+  auto back = h.step(EventKind::master_down_expired, 11109375us);
+  EXPECT_EQ(h.vi.state(), State::master);
+  EXPECT_NE(std::find(back.begin(), back.end(), "install_vips"), back.end());
+}
+
+TEST(FsmBackup, VipLostIsIgnoredOutsideMaster) {
+  Harness h;
+  EXPECT_THAT(h.step(EventKind::vip_lost, 0us), IsEmpty());
+  h.step(EventKind::startup, 0us);
+  EXPECT_THAT(h.step(EventKind::vip_lost, 1s), IsEmpty());
+  h.step(EventKind::interface_down, 2s);
+  EXPECT_THAT(h.step(EventKind::vip_lost, 3s), IsEmpty());
 }
 
 }  // namespace
