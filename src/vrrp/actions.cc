@@ -41,6 +41,7 @@ std::string_view kind_name(ActionKind k) {
     case ActionKind::notify_master_rx_lower_pri: return "notify_master_rx_lower_pri";
     case ActionKind::state_changed: return "state_changed";
     case ActionKind::want_master: return "want_master";
+    case ActionKind::want_master_withdrawn: return "want_master_withdrawn";
     case ActionKind::log: return "log";
   }
   return "?";

@@ -38,6 +38,7 @@ enum class ActionKind : std::uint8_t {
   notify_master_rx_lower_pri,  // priority (the sender's): notify_master_rx_lower_pri, FIFO line
   state_changed,               // from → state: feed to the sync group, stats (became/released master)
   want_master,                 // sync-group member whose down timer ran out: ask the group
+  want_master_withdrawn,       // …and that has since accepted a master's advert again
   log,                         // log_event, level, numbers: see format_log()
 };
 

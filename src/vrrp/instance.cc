@@ -242,6 +242,10 @@ void Instance::act_backup_rx(const ReceivedAdvert& adv, TimePoint now, ActionBuf
     master_address_ = adv.source;
     master_priority_ = adv.priority;
     lower_prio_logged_ = false;
+    if (want_master_) [[unlikely]] {  // a sync-group member hears a master again
+      want_master_ = false;
+      out.push(make(ActionKind::want_master_withdrawn));
+    }
     if (cfg_.version == Version::v3) mai_ = adv.interval;  // v3 backups adopt the master's
     return arm(Timer::master_down, now + master_down_interval(), out);
   }

@@ -24,7 +24,8 @@
 //  INIT    | advert_received, sync_force_*, vip_lost | (ignored, §4.2)         | INIT
 //  INIT    | shutdown                                | act_stop                | STOP
 //  BACKUP  | advert, priority 0                      | act_down_timer_skew     | BACKUP   §6.4.2
-//  BACKUP  | advert, nopreempt / prio ≥ ours / delay | act_accept_master       | BACKUP   §6.4.2
+//  BACKUP  | advert, nopreempt / prio ≥ ours / delay | act_accept_master (and  | BACKUP   §6.4.2
+//          |                                         | withdraw a sync wish)   |
 //  BACKUP  | advert, lower prio, preempting          | act_discard_lower       | BACKUP   §6.4.2
 //  BACKUP  | advert, list mismatch / v2 interval ≠   | (ignored: timer kept)   | BACKUP
 //  BACKUP  | master_down_expired, in a sync group    | act_want_master         | BACKUP

@@ -3,7 +3,7 @@
 // Members are Instances with `in_sync_group` set. The glue feeds the group every member
 // `state_changed` and `want_master` action; the group answers with SyncActions: force member i to
 // a state (deliver Event::of(EventKind::sync_force_*) to that member), log the sync line, run the
-// GROUP notify. Rules:
+// GROUP notify (want_master_withdrawn just clears the wish). Rules:
 //   * any member → FAULT: all others forced to FAULT;
 //   * any member → BACKUP: all others forced to BACKUP;
 //   * MASTER only when every member wants MASTER ("prefer backup to avoid thrashing"): a member
@@ -44,6 +44,7 @@ class SyncGroup {
 
   void on_member_state(std::size_t member, State to, std::vector<SyncAction>& out);
   void on_member_wants_master(std::size_t member, std::vector<SyncAction>& out);
+  void on_member_withdraws_master(std::size_t member) { wants_master_.at(member) = false; }
 
   State state() const { return state_; }
   const std::string& name() const { return name_; }

@@ -134,6 +134,16 @@ TEST(FsmBackup, DownTimerExpiryInSyncGroupAsksTheGroup) {
   EXPECT_TRUE(h.vi.wants_master());
 }
 
+TEST(FsmBackup, AcceptedAdvertWithdrawsTheSyncGroupWish) {
+  InstanceConfig c = basic_config();
+  c.in_sync_group = true;
+  Harness h = backup(c);
+  h.step(EventKind::master_down_expired, 3609375us);
+  EXPECT_THAT(h.rx(advert("10.0.0.9", 200), 4s),
+              ElementsAre("want_master_withdrawn", "arm_timer master_down @+7609375us"));
+  EXPECT_FALSE(h.vi.wants_master());
+}
+
 TEST(FsmBackup, SyncForceMasterBecomesMaster) {
   Harness h = backup();
   EXPECT_THAT(h.step(EventKind::sync_force_master, 1s),

@@ -53,6 +53,17 @@ TEST(FsmSyncGroup, MasterOnlyWhenEveryMemberWantsIt) {
   EXPECT_EQ(g.format_log(out[0]), "VRRP_Group(G1) Syncing instances to MASTER state");
 }
 
+TEST(FsmSyncGroup, WithdrawnWishIsForgotten) {
+  std::vector<SyncAction> out;
+  SyncGroup g = started_group(out);
+  g.on_member_wants_master(0, out);
+  g.on_member_wants_master(1, out);
+  g.on_member_withdraws_master(0);
+  g.on_member_wants_master(2, out);
+  EXPECT_THAT(out, IsEmpty());
+  EXPECT_EQ(g.state(), State::backup);
+}
+
 TEST(FsmSyncGroup, MemberToBackupPullsTheOthers) {
   std::vector<SyncAction> out;
   SyncGroup g = started_group(out);
@@ -116,6 +127,7 @@ struct Wired {
       for (const Action& a : out) {
         if (a.kind == ActionKind::state_changed) group.on_member_state(i, a.state, sync);
         if (a.kind == ActionKind::want_master) group.on_member_wants_master(i, sync);
+        if (a.kind == ActionKind::want_master_withdrawn) group.on_member_withdraws_master(i);
       }
       for (const SyncAction& s : sync) {
         if (s.kind == K::log_sync) logs.push_back(group.format_log(s));
