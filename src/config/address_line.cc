@@ -62,7 +62,7 @@ std::optional<AddressLine> parse_address_line(ParseCtx& ctx, std::span<const Tok
       const Token* v = value(i);
       if (!v) return std::nullopt;
       if (v6) {
-        ctx.error(*v, "label is ignored for IPv6 addresses: remove it");
+        // keepalived ignores labels on IPv6 addresses without a word.
       } else if (v->text.size() > 15) {
         ctx.error(*v, fmt::format("label '{}' is longer than 15 characters", v->text));
         return std::nullopt;

@@ -175,6 +175,7 @@ void kw_words(ParseCtx&, const Stmt& s, object_of<M>& o) {
 inline RawStatement raw(const Stmt& s) {
   RawStatement r;
   for (const auto& w : s.words) r.words.push_back(w.text);
+  r.block = s.has_block;
   r.loc = s.loc();
   return r;
 }

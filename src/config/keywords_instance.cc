@@ -103,9 +103,9 @@ void kw_track_bfd(ParseCtx& ctx, const Stmt& s, VI& vi) {
 
 void kw_src_ip(ParseCtx& ctx, const Stmt& s, VI& vi) {
   if (!ctx.need_args(s, 1, "ADDRESS")) return;
-  auto v = parse_ip(s.arg(0));
+  auto v = parse_ip_prefix(s.arg(0));  // keepalived accepts (and ignores) a /prefix here
   if (!v) return ctx.bad_value(s, 0, v.error());
-  vi.mcast_src_ip.set(*v, s.arg_token(0).loc);
+  vi.mcast_src_ip.set(v->addr, s.arg_token(0).loc);
   if (s.keyword().text == "unicast_src_ip") vi.unicast_src_keyword.set(true, s.loc());
 }
 

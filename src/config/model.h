@@ -52,6 +52,7 @@ struct Field {
 // --dump-conf shows it and the printer can write it back.
 struct RawStatement {
   std::vector<std::string> words;
+  bool block = false;  // it had a `{ … }` (its content is not kept)
   SourceLoc loc;
 };
 
