@@ -1,7 +1,7 @@
 // event/inplace_function.h — a move-only callable stored inside the object, never on the heap.
 //
 // InplaceFunction<R(Args...), N> holds any callable whose size is at most N bytes (and whose
-// alignment is at most alignof(std::max_align_t)). A capture that is too big is a compile error,
+// alignment is at most a pointer's). A capture that is too big is a compile error,
 // not a hidden allocation: the scheduler's promise that steady-state scheduling allocates nothing
 // rests on this. Capture `this` and a few scalars; keep bigger state in the owning object.
 //
@@ -38,14 +38,11 @@ class InplaceFunction<R(Args...), Capacity> {
     static_assert(sizeof(D) <= Capacity,
                   "callback capture too big for InplaceFunction: capture `this` or a pointer "
                   "instead of values (the scheduler never heap-allocates callbacks)");
-    static_assert(alignof(D) <= alignof(std::max_align_t), "callback capture over-aligned");
+    static_assert(alignof(D) <= alignof(void*), "callback capture over-aligned (max: pointer alignment)");
     static_assert(std::is_nothrow_move_constructible_v<D>,
                   "callback must be nothrow move constructible");
     ::new (static_cast<void*>(storage_)) D(std::forward<F>(f));
-    invoke_ = &invoke_impl<D>;
-    if constexpr (!(std::is_trivially_copyable_v<D> && std::is_trivially_destructible_v<D>)) {
-      manage_ = &manage_impl<D>;
-    }
+    ops_ = &kOps<D>;
   }
 
   InplaceFunction(InplaceFunction&& other) noexcept { take(other); }
@@ -62,17 +59,24 @@ class InplaceFunction<R(Args...), Capacity> {
 
   // Destroys the held callable (running its captures' destructors); leaves this empty.
   void reset() noexcept {
-    if (manage_ != nullptr) manage_(Op::destroy, storage_, nullptr);
-    invoke_ = nullptr;
-    manage_ = nullptr;
+    if (ops_ != nullptr && ops_->manage != nullptr) ops_->manage(Op::destroy, storage_, nullptr);
+    ops_ = nullptr;
   }
 
-  explicit operator bool() const noexcept { return invoke_ != nullptr; }
+  explicit operator bool() const noexcept { return ops_ != nullptr; }
 
-  R operator()(Args... args) { return invoke_(storage_, std::forward<Args>(args)...); }
+  R operator()(Args... args) { return ops_->invoke(storage_, std::forward<Args>(args)...); }
 
  private:
   enum class Op { move, destroy };
+  // One static table per stored type, so the object carries a single pointer besides the
+  // buffer. manage == nullptr: trivially copyable and destructible (moved with memcpy).
+  struct Ops {
+    R (*invoke)(void*, Args...);
+    void (*manage)(Op, void*, void*) noexcept;
+  };
+  template <class D>
+  static constexpr bool kTrivial = std::is_trivially_copyable_v<D> && std::is_trivially_destructible_v<D>;
 
   template <class D>
   static R invoke_impl(void* p, Args... args) {
@@ -95,22 +99,22 @@ class InplaceFunction<R(Args...), Capacity> {
     }
   }
 
+  template <class D>
+  static constexpr Ops kOps{&invoke_impl<D>, kTrivial<D> ? nullptr : &manage_impl<D>};
+
   void take(InplaceFunction& other) noexcept {
-    if (other.invoke_ == nullptr) return;
-    if (other.manage_ != nullptr) {
-      other.manage_(Op::move, storage_, other.storage_);
+    if (other.ops_ == nullptr) return;
+    if (other.ops_->manage != nullptr) {
+      other.ops_->manage(Op::move, storage_, other.storage_);
     } else {
       std::memcpy(storage_, other.storage_, Capacity);
     }
-    invoke_ = other.invoke_;
-    manage_ = other.manage_;
-    other.invoke_ = nullptr;
-    other.manage_ = nullptr;
+    ops_ = other.ops_;
+    other.ops_ = nullptr;
   }
 
-  alignas(std::max_align_t) std::byte storage_[Capacity];
-  R (*invoke_)(void*, Args...) = nullptr;
-  void (*manage_)(Op, void*, void*) noexcept = nullptr;
+  const Ops* ops_ = nullptr;
+  alignas(void*) std::byte storage_[Capacity];
 };
 
 }  // namespace vigil::event

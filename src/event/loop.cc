@@ -130,6 +130,9 @@ bool Loop::run_once(bool block) {
     if (t == nullptr) t = ready_.pop_front();
     if (t == nullptr) return false;
   }
+  // Records in the ready queue are scattered over the pool: start loading one a few places
+  // ahead while this one runs.
+  ready_.prefetch(4);
   dispatch(t);
   return true;
 }
@@ -213,7 +216,9 @@ void Loop::expire(std::int64_t now) {
     if (options_.on_late_timer) options_.on_late_timer(Duration(late));
   }
   while (heap_.top_deadline() <= now) {
-    Task* t = heap_.pop();
+    std::int64_t when = 0;
+    Task* t = heap_.pop(&when);
+    t->deadline = when;
     switch (t->kind) {
       case Kind::timer:
       case Kind::shutdown_timer:

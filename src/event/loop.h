@@ -98,6 +98,7 @@
 #include "event/fd_table.h"
 #include "event/fired.h"
 #include "event/handle.h"
+#include "event/ready_queue.h"
 #include "event/signals.h"
 #include "event/task.h"
 #include "event/task_pool.h"
@@ -230,13 +231,13 @@ class Loop {
   detail::TimerHeap heap_;
   detail::FdTable fds_;
   detail::TaskList events_;
-  detail::TaskList ready_;
+  detail::ReadyQueue ready_;
   Task* children_ = nullptr;  // intrusive list via child_prev/child_next
   std::size_t child_count_ = 0;
   std::size_t shutdown_timers_ = 0;
   std::array<Task*, 65> signal_tasks_{};  // by signo (1.._NSIG-1)
   std::vector<epoll_event> epoll_events_;
-  std::uint64_t next_seq_ = 0;
+  std::uint32_t next_seq_ = 0;
   std::int64_t now_ = 0;
   std::int64_t armed_ = detail::kNever;  // deadline the timerfd is armed for
   int last_epoll_error_ = 0;

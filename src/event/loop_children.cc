@@ -60,8 +60,9 @@ TaskHandle Loop::add_child(pid_t pid, Callback cb, std::optional<Duration> timeo
   ++child_count_;
   if (timeout) {
     const Duration left = Duration::max() - clock_.now().time_since_epoch();
-    t->deadline = *timeout >= left ? kNever : (clock_.now() + *timeout).time_since_epoch().count();
-    if (t->deadline != kNever) heap_.push(t);
+    const std::int64_t d =
+        *timeout >= left ? kNever : (clock_.now() + *timeout).time_since_epoch().count();
+    if (d != kNever) heap_.push(t, d);
   }
   return own(t);
 }

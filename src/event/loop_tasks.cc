@@ -31,11 +31,10 @@ Task* Loop::make(Kind kind, Callback&& cb) {
   t->kind = kind;
   t->callback = std::move(cb);
   t->seq = next_seq_++;
-  t->deadline = kNever;
   t->owner = nullptr;
-  t->fd = -1;
-  t->status = 0;
   t->reason = Reason::event;
+  // Line 2 of the record (fd, status, links, deadline) is left alone: each kind sets what it
+  // uses, so adding a timer touches one cache line.
   t->persistent = false;
   t->close_fd = false;
   t->cancelled = false;
@@ -65,8 +64,8 @@ TaskHandle Loop::add_fd(Kind kind, int fd, Callback&& cb, std::optional<Duration
   place = t;
   fds_.touch(fd);
   if (timeout) {
-    t->deadline = deadline_after(clock_, *timeout);
-    if (t->deadline != kNever) heap_.push(t);
+    const std::int64_t d = deadline_after(clock_, *timeout);
+    if (d != kNever) heap_.push(t, d);
   }
   return own(t);
 }
@@ -81,8 +80,7 @@ TaskHandle Loop::add_write(int fd, Callback cb, std::optional<Duration> timeout,
 
 TaskHandle Loop::add_deadline(Kind kind, std::int64_t deadline, Callback&& cb) {
   Task* t = make(kind, std::move(cb));
-  t->deadline = deadline;
-  if (deadline != kNever) heap_.push(t);
+  if (deadline != kNever) heap_.push(t, deadline);
   if (kind == Kind::shutdown_timer) ++shutdown_timers_;
   return own(t);
 }
@@ -146,13 +144,12 @@ bool Loop::retime(TaskHandle& handle, TimePoint deadline) {
   }
   const std::int64_t d = ns(deadline);
   t->seq = next_seq_++;
-  t->deadline = d;
   if (d == kNever) {
     if (t->in_heap()) heap_.erase(t);
   } else if (t->in_heap()) {
-    heap_.update(t);
+    heap_.update(t, d);
   } else {
-    heap_.push(t);
+    heap_.push(t, d);
   }
   return true;
 }
@@ -237,6 +234,7 @@ void Loop::recycle(Task* t) {
 void Loop::reserve(std::size_t tasks, std::size_t fds) {
   pool_.reserve(tasks);
   heap_.reserve(tasks);
+  ready_.reserve(tasks);
   fds_.reserve(fds);
 }
 

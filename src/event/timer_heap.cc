@@ -9,8 +9,8 @@ namespace {
 constexpr std::size_t kArity = 4;
 }  // namespace
 
-void TimerHeap::push(Task* t) {
-  entries_.push_back(Entry{t->deadline, t});
+void TimerHeap::push(Task* t, std::int64_t when) {
+  entries_.push_back(Entry{when, t});
   t->heap_index = static_cast<std::uint32_t>(entries_.size() - 1);
   sift_up(entries_.size() - 1);
 }
@@ -30,9 +30,9 @@ void TimerHeap::erase(Task* t) {
   }
 }
 
-void TimerHeap::update(Task* t) {
+void TimerHeap::update(Task* t, std::int64_t when) {
   const std::size_t i = t->heap_index;
-  entries_[i].when = t->deadline;
+  entries_[i].when = when;
   if (i > 0 && before(entries_[i], entries_[(i - 1) / kArity])) {
     sift_up(i);
   } else {
@@ -40,8 +40,9 @@ void TimerHeap::update(Task* t) {
   }
 }
 
-Task* TimerHeap::pop() {
+Task* TimerHeap::pop(std::int64_t* when) {
   Task* t = entries_.front().task;
+  *when = entries_.front().when;
   erase(t);
   return t;
 }

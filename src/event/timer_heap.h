@@ -22,13 +22,15 @@ class TimerHeap {
   Task* top() const { return entries_.front().task; }
   std::int64_t top_deadline() const { return entries_.empty() ? kNever : entries_.front().when; }
 
-  // Inserts t with t->deadline / t->seq already set.
-  void push(Task* t);
+  // Inserts t (t->seq already set) due at `when`.
+  void push(Task* t, std::int64_t when);
   // Removes t (which must be in the heap).
   void erase(Task* t);
-  // Moves t (in the heap) to t->deadline / t->seq, which the caller has just changed.
-  void update(Task* t);
-  Task* pop();
+  // Moves t (in the heap) to `when`; the caller has just given it a new seq.
+  void update(Task* t, std::int64_t when);
+  // Removes the earliest entry; its deadline goes to *when.
+  Task* pop(std::int64_t* when);
+  std::int64_t deadline_of(const Task* t) const { return entries_[t->heap_index].when; }
   void reserve(std::size_t n) { entries_.reserve(n); }
 
  private:
@@ -37,7 +39,7 @@ class TimerHeap {
     Task* task;
   };
   static bool before(const Entry& a, const Entry& b) {
-    return a.when < b.when || (a.when == b.when && a.task->seq < b.task->seq);
+    return a.when < b.when || (a.when == b.when && seq_before(a.task->seq, b.task->seq));
   }
   void sift_up(std::size_t i);
   void sift_down(std::size_t i);

@@ -56,19 +56,21 @@ TEST(EventTimerHeapTest, PopsInDeadlineThenSequenceOrder) {
   std::mt19937 rng(1);
   for (int i = 0; i < kCount; ++i) {
     tasks[i].deadline = static_cast<std::int64_t>(rng() % 100);  // many ties
-    tasks[i].seq = static_cast<std::uint64_t>(i);
-    heap.push(&tasks[i]);
+    tasks[i].seq = static_cast<std::uint32_t>(i) - 100;  // wraps through 0: serial order holds
+    heap.push(&tasks[i], tasks[i].deadline);
   }
   for (int i = 0; i < kCount; i += 2) heap.erase(&tasks[i]);
   EXPECT_EQ(heap.size(), static_cast<std::size_t>(kCount / 2));
   std::int64_t last_deadline = -1;
-  std::uint64_t last_seq = 0;
+  std::uint32_t last_seq = 0;
   while (!heap.empty()) {
-    detail::Task* t = heap.pop();
+    std::int64_t when = 0;
+    detail::Task* t = heap.pop(&when);
+    EXPECT_EQ(when, t->deadline);
     EXPECT_FALSE(t->in_heap());
-    EXPECT_EQ(t->seq % 2, 1u);
+    EXPECT_EQ(t->seq % 2, 1u);  // (i - 100) is odd exactly when i is
     if (t->deadline == last_deadline) {
-      EXPECT_GT(t->seq, last_seq);
+      EXPECT_TRUE(detail::seq_before(last_seq, t->seq));
     }
     EXPECT_GE(t->deadline, last_deadline);
     last_deadline = t->deadline;
@@ -80,15 +82,13 @@ TEST(EventTimerHeapTest, UpdateMovesAnEntryBothWays) {
   std::vector<detail::Task> tasks(3);
   detail::TimerHeap heap;
   for (int i = 0; i < 3; ++i) {
-    tasks[i].deadline = 10 * (i + 1);
-    tasks[i].seq = static_cast<std::uint64_t>(i);
-    heap.push(&tasks[i]);
+    tasks[i].seq = static_cast<std::uint32_t>(i);
+    heap.push(&tasks[i], 10 * (i + 1));
   }
-  tasks[0].deadline = 100;
-  heap.update(&tasks[0]);
+  heap.update(&tasks[0], 100);
   EXPECT_EQ(heap.top(), &tasks[1]);
-  tasks[2].deadline = 1;
-  heap.update(&tasks[2]);
+  EXPECT_EQ(heap.deadline_of(&tasks[0]), 100);
+  heap.update(&tasks[2], 1);
   EXPECT_EQ(heap.top(), &tasks[2]);
   EXPECT_EQ(heap.top_deadline(), 1);
 }
