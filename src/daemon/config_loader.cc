@@ -117,8 +117,12 @@ class CheckedConfigLoader final : public ConfigLoader {
     auto checked = config::check_config(path, opts_);
     for (const auto& d : checked.diagnostics) r.messages.push_back(d.str());
     r.test_exit_code = checked.exit_code;
-    // -t code 4 = keepalived could not run with it; 5/6 = it would run (values corrected).
-    if (checked.exit_code != 4 && checked.config) r.config = digest(*checked.config);
+    // vigil runs a configuration only if it has no error: -t code 0, or 6 (scripts configured
+    // without script security, which keepalived runs with). Code 5 ("errors keepalived would
+    // correct and run with") is refused — stricter than keepalived, see docs/compat.md.
+    if ((checked.exit_code == 0 || checked.exit_code == 6) && checked.config) {
+      r.config = digest(*checked.config);
+    }
     return r;
   }
 

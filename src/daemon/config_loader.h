@@ -17,7 +17,7 @@
 namespace vigil::daemon {
 
 struct LoadResult {
-  std::optional<RunConfig> config;    // nullopt: the file cannot be run (fatal problems)
+  std::optional<RunConfig> config;    // nullopt: the file cannot be run (any error)
   std::vector<std::string> messages;  // diagnostics, one per line ("file:line:col: error: …")
   int test_exit_code = 0;             // what `-t` would exit with (keepalived: 0/4/5/6)
   bool missing = false;               // the main file does not exist (daemon exits 6)
