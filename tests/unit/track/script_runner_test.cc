@@ -1,0 +1,193 @@
+// vrrp_script runner on a real Loop with a real clock and real children. Each wait is bounded by
+// a limit derived from what it waits for (written beside it); nothing sleeps.
+#include "track/script_runner.h"
+
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "helpers.h"
+
+namespace vigil::track {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::LogCapture;
+using testing::TempDir;
+
+struct Fixture {
+  event::MonotonicClock clock;
+  event::Loop loop{clock};
+  Spawner spawner;
+  LogCapture log;
+  std::vector<std::pair<std::size_t, Health>> changes;
+  ScriptRunner runner{loop, spawner, log.sink(),
+                      [this](std::size_t i, Health h) { changes.emplace_back(i, h); }};
+};
+
+ScriptConfig script(std::string name, std::string command, Duration interval = 10s,
+                    std::optional<Duration> timeout = std::nullopt) {
+  ScriptConfig c;
+  c.name = std::move(name);
+  c.command = std::move(command);
+  c.interval = interval;
+  c.timeout = timeout;
+  return c;
+}
+
+bool process_gone(pid_t pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; }
+
+// Dead: gone, or a zombie waiting for whoever reaps orphans here (not us).
+bool process_dead(pid_t pid) {
+  if (process_gone(pid)) return true;
+  const std::string stat = testing::read_file("/proc/" + std::to_string(pid) + "/stat");
+  const std::size_t paren = stat.rfind(')');
+  return paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z';
+}
+
+TEST(TrackScriptRunner, ExitZeroAndOneReportUpAndDown) {
+  Fixture f;
+  TempDir dir;
+  const auto ok = testing::write_script(dir.file("ok.sh"), "exit 0");
+  const auto ko = testing::write_script(dir.file("ko.sh"), "exit 1");
+  ASSERT_TRUE(f.runner.add(script("chk_ok", ok)).has_value());
+  ASSERT_TRUE(f.runner.add(script("chk_ko", ko + " ignored-arg")).has_value());
+  f.runner.start();
+  // Two /bin/sh runs: a few ms each; 5 s is generous for a loaded 2-core machine.
+  ASSERT_TRUE(testing::run_until(f.loop, [&] { return f.changes.size() == 2; }, 5s));
+  EXPECT_EQ(f.runner.health(0), Health::up);
+  EXPECT_EQ(f.runner.health(1), Health::down);
+  EXPECT_TRUE(f.log.contains("VRRP_Script(chk_ok) succeeded"));
+  EXPECT_TRUE(f.log.contains("Script `chk_ko` now returning 1"));
+  EXPECT_TRUE(f.log.contains("VRRP_Script(chk_ko) failed (exited with status 1)"));
+  EXPECT_EQ(f.runner.stats(0).runs, 1u);
+}
+
+TEST(TrackScriptRunner, ArgumentsArriveAsSeparateWords) {
+  Fixture f;
+  TempDir dir;
+  const auto out = dir.file("args.out");
+  const auto s = testing::write_script(dir.file("args.sh"),
+                                       "for a in \"$@\"; do echo \"[$a]\"; done > " + out);
+  ASSERT_TRUE(f.runner.add(script("args", s + " one 'two words' \"x y\"")).has_value());
+  f.runner.start();
+  ASSERT_TRUE(testing::run_until(f.loop, [&] { return !f.changes.empty(); }, 5s));
+  EXPECT_EQ(testing::read_file(out), "[one]\n[two words]\n[x y]\n");
+}
+
+TEST(TrackScriptRunner, HangingScriptIsKilledAtItsTimeout) {
+  Fixture f;
+  TempDir dir;
+  const auto pidfile = dir.file("pids");
+  // The script and its sleeping child share the script's process group; both must die.
+  const auto s = testing::write_script(dir.file("hang.sh"),
+                                       "sleep 30 & echo \"$$ $!\" > " + pidfile + "\nwait");
+  constexpr auto kTimeout = 300ms;
+  ASSERT_TRUE(f.runner.add(script("hang", s, 10s, kTimeout)).has_value());
+  event::TimePoint started{};
+  f.runner.set_on_start([&](std::size_t, event::TimePoint, event::TimePoint now) { started = now; });
+  f.runner.start();
+  // Limit: the timeout, plus SIGTERM delivery; the 2 s SIGKILL step must not be needed.
+  ASSERT_TRUE(testing::run_until(f.loop, [&] { return !f.changes.empty(); }, kTimeout + 2s));
+  const auto elapsed = f.clock.now() - started;
+  EXPECT_GE(elapsed, kTimeout);
+  EXPECT_LT(elapsed, kTimeout + 500ms);
+  EXPECT_EQ(f.runner.health(0), Health::down);
+  EXPECT_TRUE(f.log.contains("VRRP_Script(hang) timed_out"));
+  EXPECT_EQ(f.runner.stats(0).timeouts, 1u);
+  EXPECT_EQ(f.runner.running_pid(0), 0);
+  pid_t script_pid = 0, sleep_pid = 0;
+  std::istringstream(testing::read_file(pidfile)) >> script_pid >> sleep_pid;
+  ASSERT_GT(script_pid, 0);
+  ASSERT_GT(sleep_pid, 0);
+  EXPECT_TRUE(process_gone(script_pid));  // reaped by the loop
+  // The sleep got SIGTERM with its group; signal delivery takes microseconds, allow 2 s.
+  EXPECT_TRUE(testing::run_until(f.loop, [&] { return process_dead(sleep_pid); }, 2s));
+}
+
+TEST(TrackScriptRunner, EscalatesToSigkillWhenTermIsIgnored) {
+  Fixture f;
+  TempDir dir;
+  const auto s = testing::write_script(dir.file("stubborn.sh"),
+                                       "trap '' TERM\nwhile :; do sleep 0.05; done");
+  f.runner.set_escalation({.after_term = 200ms, .after_kill = 1s, .give_up = 1s});
+  ASSERT_TRUE(f.runner.add(script("stubborn", s, 10s, 200ms)).has_value());
+  f.runner.start();
+  // timeout 200 ms + TERM grace 200 ms + SIGKILL delivery; limit 3 s.
+  ASSERT_TRUE(testing::run_until(f.loop, [&] { return !f.changes.empty(); }, 3s));
+  EXPECT_TRUE(f.log.contains("VRRP_Script(stubborn) timed_out"));
+  EXPECT_EQ(f.runner.health(0), Health::down);
+}
+
+TEST(TrackScriptRunner, GrandchildDoesNotDelayTheResult) {
+  Fixture f;
+  TempDir dir;
+  const auto pidfile = dir.file("gc");
+  const auto s = testing::write_script(dir.file("fork.sh"),
+                                       "sleep 30 &\necho $! > " + pidfile + "\nexit 0");
+  ASSERT_TRUE(f.runner.add(script("forker", s)).has_value());
+  event::TimePoint started{};
+  f.runner.set_on_start([&](std::size_t, event::TimePoint, event::TimePoint now) { started = now; });
+  f.runner.start();
+  // The script itself exits at once; a runner waiting on the grandchild would take 30 s.
+  ASSERT_TRUE(testing::run_until(f.loop, [&] { return !f.changes.empty(); }, 5s));
+  EXPECT_LT(f.clock.now() - started, 2s);
+  EXPECT_EQ(f.runner.health(0), Health::up);
+  pid_t gc = 0;
+  std::istringstream(testing::read_file(pidfile)) >> gc;
+  ASSERT_GT(gc, 0);
+  EXPECT_EQ(::kill(gc, 0), 0);  // still sleeping: nobody waited for it
+  ::kill(gc, SIGKILL);
+}
+
+TEST(TrackScriptRunner, StillRunningScriptSkipsItsNextRun) {
+  Fixture f;
+  TempDir dir;
+  const auto s = testing::write_script(dir.file("slow.sh"), "exec sleep 30");
+  // interval 100 ms, timeout 350 ms: runs due at 100, 200, 300 ms find it running.
+  ASSERT_TRUE(f.runner.add(script("slow", s, 100ms, 350ms)).has_value());
+  f.runner.start();
+  ASSERT_TRUE(testing::run_until(f.loop, [&] { return !f.changes.empty(); }, 3s));
+  EXPECT_GE(f.runner.stats(0).skipped, 2u);
+  EXPECT_TRUE(f.log.contains("Track script slow is already running, expect idle - skipping run"));
+  EXPECT_TRUE(f.log.contains("VRRP_Script(slow) timed_out"));
+}
+
+TEST(TrackScriptRunner, RunsEveryIntervalAndCountsRise) {
+  Fixture f;
+  TempDir dir;
+  const auto s = testing::write_script(dir.file("ok.sh"), "exit 0");
+  auto cfg = script("rise", s, 50ms);
+  cfg.counting = {.rise = 3, .fall = 1, .init_fail = true};
+  ASSERT_TRUE(f.runner.add(std::move(cfg)).has_value());
+  f.runner.start();
+  // init_fail + rise 3: the third success (at ~100 ms) flips it up; limit 3 s.
+  ASSERT_TRUE(testing::run_until(f.loop, [&] { return !f.changes.empty(); }, 3s));
+  EXPECT_EQ(f.runner.stats(0).runs, 3u);
+  EXPECT_EQ(f.runner.health(0), Health::up);
+}
+
+TEST(TrackScriptRunner, NonAbsoluteNameIsSearchedInPath) {
+  Fixture f;
+  ASSERT_TRUE(f.runner.add(script("rel", "true")).has_value());
+  EXPECT_EQ(f.log.count_prefix("WARNING - script `true` resolved by path search to `"), 1u);
+  f.runner.start();
+  ASSERT_TRUE(testing::run_until(f.loop, [&] { return !f.changes.empty(); }, 5s));
+  EXPECT_EQ(f.runner.health(0), Health::up);
+}
+
+TEST(TrackScriptRunner, MissingScriptIsRefused) {
+  Fixture f;
+  EXPECT_FALSE(f.runner.add(script("gone", "/nonexistent/chk.sh")).has_value());
+  EXPECT_TRUE(f.log.contains("Script /nonexistent/chk.sh cannot be accessed - No such file or directory"));
+  EXPECT_TRUE(f.log.contains("Disabling track script gone since not found/accessible"));
+  EXPECT_EQ(f.runner.size(), 0u);
+}
+
+}  // namespace
+}  // namespace vigil::track
