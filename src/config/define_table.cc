@@ -1,5 +1,7 @@
 #include "config/define_table.h"
 
+#include <deque>
+
 namespace vigil::config::lex {
 
 void DefineTable::set(std::string_view name, std::vector<std::string> lines, bool multiline) {
@@ -30,7 +32,7 @@ std::size_t parse_definition(std::string_view text, std::string_view& value) {
 
 namespace {
 
-constexpr std::size_t kMaxReplacements = 100000;
+constexpr std::size_t kMaxReplacements = 10000;
 
 // One use found at text[pos] == '$': its length and the name/args it names.
 struct Use {
@@ -70,78 +72,100 @@ Use find_use(std::string_view t, std::size_t pos) {
 
 }  // namespace
 
+namespace {
+
+// Text being scanned: the line itself at the bottom, the value of each use being expanded above
+// it (expansion is recursive: a value is scanned like the line).
+struct Segment {
+  std::string_view text;
+  std::size_t pos = 0;
+  std::uint32_t col = 0;  // value segments: every byte at the column of the outermost `$`
+  std::string_view name;  // value segments: the name expanded (to catch a name using itself)
+};
+
+}  // namespace
+
 SubstResult substitute(LineView in, const Lookup& lookup, std::vector<OwnedLine>& out) {
   out.clear();
   if (in.text.find('$') == std::string_view::npos) return SubstResult::unchanged;
   OwnedLine cur;
   cur.file = in.file;
   cur.line = in.line;
-  cur.append(in);
+  cur.text.reserve(in.text.size() + 32);
+  cur.cols.reserve(in.text.size() + 32);
+  std::deque<std::string> values;  // copies of the values being scanned (lookup storage may change)
+  std::vector<Segment> stack;
+  stack.push_back(Segment{in.text, 0, 0, {}});
   std::size_t replacements = 0;
   bool in_quote = false;
-  std::size_t i = 0;
-  while (i < cur.text.size()) {
-    const char c = cur.text[i];
+  const auto col_of = [&](const Segment& s, std::size_t pos) {
+    return &s == &stack.front() ? in.col(pos) : s.col;
+  };
+  while (!stack.empty()) {
+    Segment& top = stack.back();
+    if (top.pos >= top.text.size()) {
+      stack.pop_back();
+      continue;
+    }
+    const char c = top.text[top.pos];
     if (c == '"') {
       in_quote = !in_quote;
-      ++i;
-      continue;
-    }
-    if (in_quote && c == '\\') {  // as in find_comment: an escaped character never closes
-      i += 2;
-      continue;
-    }
-    if (!in_quote && (c == '#' || c == '!') && replacements > 0) {  // a comment made by substitution
-      cur.text.resize(i);
-      cur.cols.resize(i);
-      break;
-    }
-    if (c != '$') {
-      ++i;
-      continue;
-    }
-    const Use u = find_use(cur.text, i);
-    const Definition* def = u.length ? lookup(u.name, u.args) : nullptr;
-    if (!def) {
-      ++i;
-      continue;
-    }
-    if (++replacements > kMaxReplacements) return SubstResult::runaway;
-    const std::uint32_t col = cur.cols[i];
-    const std::vector<std::string>* value = &def->lines;
-    if (def->multiline && !value->empty()) {
-      // A multi-line definition: its lines become lines of their own, read afresh (so a line of
-      // it may start with ~SEQ or @ID); the rest of this line follows its last line.
-      OwnedLine rest;
-      rest.file = cur.file;
-      rest.line = cur.line;
-      rest.append(value->back(), col);
-      rest.append(cur.view().sub(i + u.length));
-      cur.text.resize(i);
-      cur.cols.resize(i);
-      if (value->size() == 1) {  // prefix + the only line + rest
-        cur.append(rest.view());
-        out.push_back(std::move(cur));
-        return SubstResult::replaced;
+    } else if (in_quote && c == '\\' && top.pos + 1 < top.text.size()) {
+      // as in find_comment: an escaped character never closes the quote
+      cur.append(top.text.substr(top.pos, 1), col_of(top, top.pos));
+      ++top.pos;
+    } else if (!in_quote && (c == '#' || c == '!') && replacements > 0) {
+      break;  // a comment made by substitution (${_HASH}): the rest is not expanded
+    } else if (c == '$') {
+      const Use u = find_use(top.text, top.pos);
+      const Definition* def = u.length ? lookup(u.name, u.args) : nullptr;
+      if (def) {
+        if (++replacements > kMaxReplacements) return SubstResult::runaway;
+        for (const Segment& s : stack)
+          if (s.name == u.name) return SubstResult::runaway;  // a definition uses itself
+        const std::uint32_t col = col_of(top, top.pos);
+        top.pos += u.length;
+        const std::vector<std::string>& lines = def->lines;
+        if (def->multiline && !lines.empty()) {
+          // A multi-line definition: its lines become lines of their own, read afresh (so a
+          // line of it may start with ~SEQ or @ID); the rest of this line follows its last line.
+          OwnedLine rest;
+          rest.file = in.file;
+          rest.line = in.line;
+          rest.append(lines.back(), col);
+          for (std::size_t k = stack.size(); k-- > 0;) {
+            const Segment& s = stack[k];
+            if (k == 0) {
+              rest.append(in.sub(s.pos));
+            } else {
+              rest.append(s.text.substr(s.pos), s.col);
+            }
+          }
+          if (lines.size() == 1) {
+            cur.append(rest.view());
+            out.push_back(std::move(cur));
+            return SubstResult::replaced;
+          }
+          cur.append(lines.front(), col);
+          out.push_back(std::move(cur));
+          for (std::size_t k = 1; k + 1 < lines.size(); ++k) {
+            out.emplace_back();
+            out.back().file = in.file;
+            out.back().line = in.line;
+            out.back().append(lines[k], col);
+          }
+          out.push_back(std::move(rest));
+          return SubstResult::replaced;
+        }
+        values.emplace_back(lines.empty() ? std::string() : lines.front());
+        values.emplace_back(u.name);
+        stack.push_back(Segment{values[values.size() - 2], 0, col, values.back()});
+        continue;
       }
-      cur.append((*value)[0], col);
-      out.push_back(std::move(cur));
-      for (std::size_t k = 1; k + 1 < value->size(); ++k) {
-        out.emplace_back();
-        out.back().file = in.file;
-        out.back().line = in.line;
-        out.back().append((*value)[k], col);
-      }
-      out.push_back(std::move(rest));
-      return SubstResult::replaced;
     }
-    const std::string_view v = value->empty() ? std::string_view() : std::string_view((*value)[0]);
-    if (cur.text.size() - u.length + v.size() > kMaxLineBytes) return SubstResult::runaway;
-    // Replace in place and scan the inserted text again: expansion is recursive.
-    cur.text.replace(i, u.length, v);
-    cur.cols.erase(cur.cols.begin() + static_cast<std::ptrdiff_t>(i),
-                   cur.cols.begin() + static_cast<std::ptrdiff_t>(i + u.length));
-    cur.cols.insert(cur.cols.begin() + static_cast<std::ptrdiff_t>(i), v.size(), col);
+    cur.append(top.text.substr(top.pos, 1), col_of(top, top.pos));
+    ++top.pos;
+    if (cur.text.size() > kMaxLineBytes) return SubstResult::runaway;
   }
   if (replacements == 0) return SubstResult::unchanged;
   out.push_back(std::move(cur));
