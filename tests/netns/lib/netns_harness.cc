@@ -216,6 +216,24 @@ void Topology::build(const std::vector<std::string>& roles) {
     sh("ip -n " + ns.name() + " link set eth0 up");
     nodes_[role] = n;
   }
+  wait_ready();
+}
+
+// Links come up asynchronously: the kernel's linkwatch work activates a device's qdisc, sets
+// operstate UP and moves a bridge port to forwarding, and it runs events at most once per second
+// (more under load). Until then frames are silently dropped, so wait for all of it here.
+// Timeout 10 s: two linkwatch rounds (2 s) plus slack for a loaded 2-core machine (load 13 seen).
+void Topology::wait_ready() {
+  auto up = [](const std::string& out) { return out.find(" state UP ") != std::string::npos; };
+  bool ok = wait_until([&] {
+    for (const auto& [role, n] : nodes_) {
+      if (!up(run("ip -n " + n.ns + " -o link show dev eth0").out)) return false;
+      std::string port = run("ip -n " + bridge_->name() + " -d -o link show dev p" + std::to_string(n.index)).out;
+      if (!up(port) || port.find(" state forwarding ") == std::string::npos) return false;
+    }
+    return true;
+  }, std::chrono::seconds(10));
+  if (!ok) throw std::runtime_error("Topology: links did not come up within 10 s");
 }
 
 const Topology::Node& Topology::node(const std::string& role) const {

@@ -116,8 +116,9 @@ class Topology {
     std::string exec(const std::string& cmd) const { return "ip netns exec " + ns + " " + cmd; }
   };
 
-  // prefix: a few letters naming the test suite ("vnet", "vd"...). Throws on setup failure after
-  // removing whatever it already built.
+  // prefix: a few letters naming the test suite ("vnet", "vd"...). Returns once every link is
+  // operationally up and every bridge port forwarding (frames sent earlier would be dropped).
+  // Throws on setup failure after removing whatever it already built.
   Topology(const std::string& prefix, const std::vector<std::string>& roles);
   ~Topology();
   Topology(const Topology&) = delete;
@@ -128,6 +129,7 @@ class Topology {
 
  private:
   void build(const std::vector<std::string>& roles);
+  void wait_ready();
   std::string prefix_;
   std::vector<std::unique_ptr<Netns>> owned_;  // bridge first; destroyed in reverse
   Netns* bridge_ = nullptr;
