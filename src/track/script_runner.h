@@ -50,12 +50,12 @@ using event::Duration;
 using event::TimePoint;
 
 struct ScriptConfig {
-  std::string name;
-  std::string command;                // the `script` line, split by split_command()
+  std::string name{};
+  std::string command{};              // the `script` line, split by split_command()
   Duration interval = std::chrono::seconds(1);
-  std::optional<Duration> timeout;    // default: interval
-  ScriptCounting counting;            // rise, fall, init_fail
-  Credentials creds;                  // user / script_user, resolved
+  std::optional<Duration> timeout{};  // default: interval
+  ScriptCounting counting{};          // rise, fall, init_fail
+  Credentials creds{};                // user / script_user, resolved
 };
 
 struct ScriptSecurityOptions {
