@@ -13,6 +13,7 @@ namespace {
 
 using VI = VrrpInstance;
 constexpr std::int64_t kSec = 1'000'000;
+constexpr std::int64_t kMaxSecs = 0x7fffffffLL * kSec;  // GARP timers: no practical limit
 
 void kw_state(ParseCtx& ctx, const Stmt& s, VI& vi) {
   if (!ctx.need_args(s, 1, "MASTER|BACKUP")) return;
@@ -112,13 +113,13 @@ void kw_src_ip(ParseCtx& ctx, const Stmt& s, VI& vi) {
 void kw_unicast_peer(ParseCtx& ctx, const Stmt& s, VI& vi) {
   vi.unicast_peer_block.set(true, s.loc());
   for (const Stmt& line : s.block) {
-    auto ip = parse_ip(line.keyword().text);
+    auto ip = parse_ip_prefix(line.keyword().text);  // keepalived ignores a /prefix here
     if (!ip) {
       ctx.error(line.keyword(), fmt::format("invalid unicast_peer: {}; write one peer address "
                                             "per line: 'IP [min_ttl N] [max_ttl N]'", ip.error()));
       continue;
     }
-    UnicastPeer p{*ip, {}, {}, line.loc()};
+    UnicastPeer p{ip->addr, {}, {}, line.loc()};
     for (std::size_t i = 0; i < line.nargs(); ++i) {
       const std::string& w = line.arg(i);
       if ((w == "min_ttl" || w == "max_ttl") && i + 1 < line.nargs()) {
@@ -280,11 +281,11 @@ constexpr auto kInstanceKeywords = std::to_array<Keyword<VI>>({
     {"use_ipvlan", kw_words<&VI::use_ipvlan>},
     {"native_ipv6", kw_flag<&VI::native_ipv6>},
     {"promote_secondaries", kw_flag<&VI::promote_secondaries>},
-    {"garp_master_delay", kw_secs<&VI::garp_master_delay, 0, 4294 * kSec>},
+    {"garp_master_delay", kw_secs<&VI::garp_master_delay, 0, kMaxSecs>},
     {"garp_master_repeat", kw_int<&VI::garp_master_repeat, 0, 0x7fffffff>},
-    {"garp_master_refresh", kw_secs<&VI::garp_master_refresh, 0, 4294 * kSec>},
+    {"garp_master_refresh", kw_secs<&VI::garp_master_refresh, 0, kMaxSecs>},
     {"garp_master_refresh_repeat", kw_int<&VI::garp_master_refresh_repeat, 0, 0x7fffffff>},
-    {"garp_lower_prio_delay", kw_secs<&VI::garp_lower_prio_delay, 0, 4294 * kSec>},
+    {"garp_lower_prio_delay", kw_secs<&VI::garp_lower_prio_delay, 0, kMaxSecs>},
     {"garp_lower_prio_repeat", kw_int<&VI::garp_lower_prio_repeat, 0, 0x7fffffff>},
     {"garp_extra_if", kw_garp_extra_if},
     {"vmac_garp_intvl", kw_garp_extra_if},

@@ -242,8 +242,7 @@ void routes_trackable(RuleCtx& c) {
         c.diags.error(r.loc, fmt::format("({}) a tracked route must have keepalived's protocol "
                                          "(18) - resetting protocol: remove 'protocol' or add "
                                          "'no_track'", vi.name));
-      if (!r.no_track && r.dev.empty() && r.nexthops.empty() &&
-          r.type == RouteType::unicast)
+      if (!r.no_track && r.dev.empty() && r.nexthops.empty())
         c.diags.error(r.loc, fmt::format("({}) cannot track a route with no interface "
                                            "specified, not tracking: add 'dev IF' or "
                                            "'no_track'", vi.name));

@@ -276,7 +276,8 @@ void instance_address_family(RuleCtx& c) {
       c.diags.error(vi.mcast_src_ip.loc,
                     fmt::format("({}) source address {} and the VIPs MUST be of the same "
                                 "family: skipping it", vi.name, vi.mcast_src_ip->to_string()));
-      vi.mcast_src_ip.is_set = false;
+      vi.mcast_src_ip = Field<IpAddress>{};
+      vi.unicast_src_keyword = Field<bool>{};
     }
     auto& peers = vi.unicast_peer;
     auto badp = std::remove_if(peers.begin(), peers.end(), [&](const UnicastPeer& p) {
