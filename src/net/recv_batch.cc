@@ -9,6 +9,15 @@
 #include "net/sockaddr.h"
 
 namespace vigil::net {
+namespace {
+
+int load_int(const void* p) {
+  int v = 0;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+}  // namespace
 
 RecvBatch::RecvBatch(std::size_t batch, std::size_t packet_size)
     : slots_(batch == 0 ? 1 : batch),
@@ -56,21 +65,21 @@ RecvPacket RecvBatch::decode(std::size_t i, vrrp::Family family) const {
     if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO && dlen >= sizeof(in_pktinfo)) {
       in_pktinfo info;
       std::memcpy(&info, d, sizeof info);
-      p.meta.ifindex = info.ipi_ifindex;
+      p.meta.ifindex = static_cast<unsigned>(info.ipi_ifindex);
       p.meta.destination = from_in_addr(info.ipi_addr);
     } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL && dlen >= sizeof(int)) {
-      std::memcpy(&p.meta.ttl, d, sizeof(int));
+      p.meta.ttl = static_cast<std::uint8_t>(load_int(d));
     } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
                dlen >= sizeof(in6_pktinfo)) {
       in6_pktinfo info;
       std::memcpy(&info, d, sizeof info);
-      p.meta.ifindex = static_cast<int>(info.ipi6_ifindex);
+      p.meta.ifindex = info.ipi6_ifindex;
       p.meta.destination = from_in6_addr(info.ipi6_addr);
     } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT && dlen >= sizeof(int)) {
-      std::memcpy(&p.meta.ttl, d, sizeof(int));
+      p.meta.ttl = static_cast<std::uint8_t>(load_int(d));
     }
   }
-  p.meta.multicast = p.meta.destination.is_multicast();
+  p.meta.destination_multicast = p.meta.destination.is_multicast();
   if (family == vrrp::Family::inet6) {
     p.payload = {bytes, len};
     return p;

@@ -2,7 +2,10 @@
 //
 //   RecvBatch batch;                                    // allocate once per socket
 //   auto r = batch.drain(rx.fd(), rx.family(), 64, [&](const RecvPacket& p) {
-//     decode(p.payload, p.meta);                        // spans point into the batch: use now
+//     vrrp::RxMeta meta = p.meta;                       // spans point into the batch: use now
+//     auto advert = rx.family() == vrrp::Family::inet
+//                       ? vrrp::decode_ipv4(p.ip_packet, meta)   // re-reads TTL/src/dst from the header
+//                       : vrrp::decode(p.payload, vrrp::Family::inet6);
 //   });
 //   if (r && r->limit_reached) { /* more may be queued: the loop will call again */ }
 //
@@ -18,8 +21,8 @@
 #include <span>
 #include <vector>
 
-#include "net/recv_meta.h"
 #include "net/result.h"
+#include "vrrp/packet.h"
 
 namespace vigil::net {
 
@@ -27,7 +30,7 @@ struct RecvPacket {
   std::span<const std::uint8_t> payload;    // the VRRP message (IPv4: after the IP header, cut
                                             // at the IP total length; empty if the header is bad)
   std::span<const std::uint8_t> ip_packet;  // IPv4: the whole datagram as read; IPv6: empty
-  RecvMeta meta;
+  vrrp::RxMeta meta;                        // from msg_name + IP(V6)_PKTINFO + IP_TTL/IPV6_HOPLIMIT
   bool truncated = false;                   // longer than the buffer (MSG_TRUNC)
 };
 

@@ -41,7 +41,7 @@ std::vector<std::uint8_t> ipv4_packet(const vrrp::IpAddress& src, const vrrp::Ip
 
 struct Received {
   std::vector<std::uint8_t> payload;
-  RecvMeta meta;
+  vrrp::RxMeta meta;
 };
 
 std::vector<Received> receive_all(const VrrpReceiver& rx, RecvBatch& batch) {
@@ -86,8 +86,8 @@ TEST_F(VrrpSocketTest, Ipv4MulticastArrivesWithTtlAndMetadata) {
   EXPECT_EQ(got[0].meta.ttl, 255);
   EXPECT_EQ(got[0].meta.source, ip(a.ipv4));
   EXPECT_EQ(got[0].meta.destination, group);
-  EXPECT_EQ(got[0].meta.ifindex, b_ifindex);
-  EXPECT_TRUE(got[0].meta.multicast);
+  EXPECT_EQ(got[0].meta.ifindex, static_cast<unsigned>(b_ifindex));
+  EXPECT_TRUE(got[0].meta.destination_multicast);
 }
 
 TEST_F(VrrpSocketTest, Ipv4UnicastToPeer) {
@@ -115,7 +115,7 @@ TEST_F(VrrpSocketTest, Ipv4UnicastToPeer) {
   EXPECT_EQ(got[0].meta.ttl, 255);
   EXPECT_EQ(got[0].meta.source, ip(a.ipv4));
   EXPECT_EQ(got[0].meta.destination, ip(b.ipv4));
-  EXPECT_FALSE(got[0].meta.multicast);
+  EXPECT_FALSE(got[0].meta.destination_multicast);
 }
 
 TEST_F(VrrpSocketTest, UnicastReceiverBindsAddressNotYetPresent) {
@@ -167,8 +167,8 @@ TEST_F(VrrpSocketTest, Ipv6MulticastHopLimitAndKernelChecksum) {
   EXPECT_EQ(got[0].meta.ttl, 255);
   EXPECT_EQ(got[0].meta.source, ip(a.ll6));
   EXPECT_EQ(got[0].meta.destination, group);
-  EXPECT_EQ(got[0].meta.ifindex, b_ifindex);
-  EXPECT_TRUE(got[0].meta.multicast);
+  EXPECT_EQ(got[0].meta.ifindex, static_cast<unsigned>(b_ifindex));
+  EXPECT_TRUE(got[0].meta.destination_multicast);
   EXPECT_TRUE(ipv6_checksum_ok(ip(a.ll6), group, got[0].payload));
 }
 
@@ -199,7 +199,7 @@ TEST_F(VrrpSocketTest, Ipv6UnicastHopLimit) {
   EXPECT_EQ(got[0].meta.ttl, 255);
   EXPECT_EQ(got[0].meta.source, ip(a.ipv6));
   EXPECT_EQ(got[0].meta.destination, ip(b.ipv6));
-  EXPECT_FALSE(got[0].meta.multicast);
+  EXPECT_FALSE(got[0].meta.destination_multicast);
   EXPECT_TRUE(ipv6_checksum_ok(ip(a.ipv6), ip(b.ipv6), got[0].payload));
 }
 
