@@ -3,6 +3,7 @@
 #include <linux/if_link.h>
 
 #include <cerrno>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -22,6 +23,25 @@ std::string conf(const std::string& ifname, const char* key) {
 Mac vrrp_virtual_mac(vrrp::Family family, vrrp::Vrid vrid) {
   return {0x00, 0x00, 0x5e, 0x00, static_cast<std::uint8_t>(family == vrrp::Family::inet ? 0x01 : 0x02),
           vrid.value};
+}
+
+Status relax_all_rp_filter(Netlink& nl, SysctlGuard& guard) {
+  auto all = sysctl_read("net/ipv4/conf/all/rp_filter");
+  if (!all) return all.error();
+  if (*all == "0") return {};
+  int x = std::atoi(all->c_str());
+  auto links = nl.dump_links();
+  if (!links) return links.error();
+  std::vector<std::string> names{"default"};
+  for (const auto& l : *links) names.push_back(l.name);
+  for (const auto& n : names) {
+    auto cur = sysctl_read(conf(n, "rp_filter"));
+    if (!cur) continue;  // an interface without IPv4 conf (or gone meanwhile)
+    if (std::atoi(cur->c_str()) < x) {
+      if (auto st = guard.set(conf(n, "rp_filter"), *all); !st) return st;
+    }
+  }
+  return guard.set("net/ipv4/conf/all/rp_filter", "0");
 }
 
 Result<Vmac> Vmac::create(const VmacOptions& o) {

@@ -13,8 +13,9 @@
 //   * sysctls: VMAC accept_local=1, arp_ignore=1, rp_filter=0; parent arp_ignore=1,
 //     arp_filter=1. The parent's old values are restored on destruction (the VMAC's own go away
 //     with it).
-//   * net.ipv4.conf.all.rp_filter is NOT changed: if it is non-zero the kernel uses it over the
-//     VMAC's 0. keepalived adjusts all/default; that is left to the daemon (known gap).
+//   * net.ipv4.conf.all.rp_filter is not changed here: the kernel uses max(all, interface), so a
+//     non-zero `all` defeats the VMAC's 0. The daemon calls relax_all_rp_filter() once before
+//     creating VMACs (keepalived adjusts all/default too).
 // The object keeps its own netlink socket, opened in the namespace it was created in, so the
 // destructor acts there.
 #pragma once
@@ -39,6 +40,12 @@ struct VmacOptions {
 
 // 00:00:5e:00:01:VRID (IPv4) / 00:00:5e:00:02:VRID (IPv6), RFC 5798 §7.3.
 Mac vrrp_virtual_mac(vrrp::Family family, vrrp::Vrid vrid);
+
+// If net.ipv4.conf.all.rp_filter = X > 0: raise every interface's (and default's) rp_filter to
+// at least X, then set all to 0 — each interface keeps the filtering it effectively had, and a
+// VMAC can now turn it off for itself. Old values go into `guard` (restored when it is
+// destroyed). Does nothing when all.rp_filter is already 0.
+Status relax_all_rp_filter(Netlink& nl, SysctlGuard& guard);
 
 class Vmac {
  public:

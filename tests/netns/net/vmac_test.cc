@@ -128,6 +128,29 @@ TEST_F(VmacTest, GarpLeavesWithTheVmacMac) {
   EXPECT_EQ(got, std::vector<std::uint8_t>(want.begin(), want.end()));
 }
 
+TEST_F(VmacTest, RelaxAllRpFilterKeepsEffectiveFilteringAndRestores) {
+  sh(a().exec("sysctl -qw net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.default.rp_filter=1 "
+              "net.ipv4.conf.eth0.rp_filter=0 net.ipv4.conf.lo.rp_filter=2"));
+  {
+    SysctlGuard guard;
+    {
+      NetnsScope in(a().ns);
+      auto nl = Netlink::open();
+      ASSERT_TRUE(nl);
+      ASSERT_TRUE(relax_all_rp_filter(*nl, guard));
+    }
+    EXPECT_EQ(read("all/rp_filter"), "0");
+    EXPECT_EQ(read("default/rp_filter"), "2");
+    EXPECT_EQ(read("eth0/rp_filter"), "2");
+    EXPECT_EQ(read("lo/rp_filter"), "2");
+    EXPECT_EQ(guard.size(), 3u);  // default, eth0, all (lo already at 2)
+  }
+  EXPECT_EQ(read("all/rp_filter"), "2");
+  EXPECT_EQ(read("default/rp_filter"), "1");
+  EXPECT_EQ(read("eth0/rp_filter"), "0");
+  EXPECT_EQ(read("lo/rp_filter"), "2");
+}
+
 TEST_F(VmacTest, BadParentIsAnError) {
   NetnsScope in(a().ns);
   auto v = Vmac::create({.parent_ifindex = 999999, .vrid = {1}});
