@@ -37,8 +37,8 @@ bool parse_number(std::string_view s, std::int64_t& out) {
     else if (base == 16 && c >= 'a' && c <= 'f') d = c - 'a' + 10;
     else if (base == 16 && c >= 'A' && c <= 'F') d = c - 'A' + 10;
     else return false;
+    if (v > (kMaxMagnitude - d) / base) return false;  // checked before it could overflow
     v = v * base + d;
-    if (v > kMaxMagnitude) return false;
   }
   out = neg ? -v : v;
   return true;

@@ -276,6 +276,8 @@ TEST(PreprocessSeq, Errors) {
       {"  ~SEQ(i, 3 k\n", "t.conf:1:3", "no closing"},
       {"~LST(i) k\n", "t.conf:1:6", "at least one value"},
       {"~LST({a,b}, {1}) k\n", "t.conf:1:6", "1 item(s) but there are 2"},
+      {"~SEQx(S, 0x90, 0x10, 0xcaaaaaaaaaaaaaaaaaaaaaaaa0) k\n", "t.conf:1:7", "not a number"},
+      {"~SEQ(S, 99999999999999999999999) k\n", "t.conf:1:6", "not a number"},
   };
   for (const Case& c : cases) {
     Pre p(c.text);
