@@ -39,8 +39,12 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  if (path_.empty()) return;
   std::error_code ec;
-  if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  // A process of the test may still be removing its own files: retry once if that raced.
+  if (std::filesystem::remove_all(path_, ec) == static_cast<std::uintmax_t>(-1)) {
+    std::filesystem::remove_all(path_, ec);
+  }
 }
 
 bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout) {
@@ -134,7 +138,11 @@ Vigild::Vigild(const Netns& ns, const TempDir& dir, std::vector<std::string> arg
 }
 
 Vigild::~Vigild() {
-  if (pid_ > 0 && !reaped_) {
+  if (pid_ <= 0 || reaped_) return;
+  // A clean stop first, so the VRRP child is gone too (the parent waits for it: at most
+  // child_wait_time, 5 s by default, + 1 s); SIGKILL only if that fails.
+  ::kill(pid_, SIGTERM);
+  if (!wait_exit(std::chrono::milliseconds(6000))) {
     ::kill(pid_, SIGKILL);
     int st = 0;
     ::waitpid(pid_, &st, 0);
