@@ -149,12 +149,15 @@ void Loop::poll(bool block) {
     for (const auto& f : fds_.failed()) fail_fd(f.fd, f.error);
     fds_.failed().clear();
   }
-  const std::int64_t before = clock_.now().time_since_epoch().count();
-  const std::int64_t next = heap_.top_deadline();
   int timeout_ms = 0;
-  if (block && ready_.empty() && !reap_pending_ && next > before) {
-    if (next != kNever) arm_timerfd(next, before);
-    timeout_ms = -1;
+  if (block && ready_.empty() && !reap_pending_) {
+    const std::int64_t next = heap_.top_deadline();
+    if (next == kNever) {
+      timeout_ms = -1;  // nothing timed: no need to read the clock before waiting
+    } else if (const std::int64_t before = clock_.now().time_since_epoch().count(); next > before) {
+      arm_timerfd(next, before);
+      timeout_ms = -1;
+    }
   }
   int n = 0;
   for (;;) {

@@ -119,7 +119,7 @@ struct Options {
   std::function<void(Duration late)> on_late_timer{};  // optional (VRRP: timer_expired_backup)
   EpollWaitFn epoll_wait = nullptr;                   // nullptr = ::epoll_wait
   Duration epoll_error_backoff = std::chrono::seconds(1);  // after EBADF/EFAULT/EINVAL
-  int max_events = 64;                                // epoll_event batch size
+  int max_events = 256;                               // epoll_event batch size
 };
 
 struct FdOptions {
