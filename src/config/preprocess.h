@@ -5,6 +5,9 @@
 // including file), `@ID`/`@^ID` conditional lines, `$NAME=value` definitions and their expansion
 // (`$NAME`, `${NAME}`, the predefined `${_PWD}` … `${_BANG}`), and `~SEQ`/`~SEQx`/`~LST` repetition.
 //
+// Line-level details (lex_line.h): white space includes CR, a `"` inside a word starts a new
+// token (`x"y z"w` → x, `y z`, w), `;` is an ordinary character.
+//
 // Output: every surviving line, in reading order, split into tokens. `{` and `}` are always tokens
 // of their own, wherever they stand on a line; the parser (config/parser.h) builds blocks from them.
 // Each token carries the location of its first character in the file it came from.
@@ -26,7 +29,9 @@
 namespace vigil::config {
 
 struct Token {
-  std::string text;     // after quote removal, escape processing and substitution
+  std::string text;     // after quote removal and substitution. Backslashes and single quotes
+                        // are kept as written (keepalived 2.2.7 does the same at this level);
+                        // split_command() (lex_command.h) applies the script-string rules.
   SourceLoc loc;        // first character of the token in its source file
   bool quoted = false;  // the token was (partly) quoted: never a brace, never a keyword
   bool is_open() const { return !quoted && text == "{"; }
