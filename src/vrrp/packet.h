@@ -220,7 +220,10 @@ struct Expectations {
 // The outcome of validate(). A dropped packet has `drop` set and nothing else matters.
 struct Verdict {
   std::optional<DropReason> drop{};
-  bool address_list_mismatch = false;  // §4.2 item 12: counted, packet still used
+  bool address_list_mismatch = false;  // §4.2 item 12: counted (Address List); see vip_missing
+  bool vip_missing = false;            // counts equal but one of our VIPs is absent: keepalived
+                                       // logs "ip address associated with VRID N not present"
+                                       // and the advert must not count for the election
   bool interval_differs = false;       // v3: log once; a backup adopts the master's interval
   bool old_unicast_checksum = false;   // only the old-unicast rule verified: the instance
                                        // should switch to it ("Setting unicast VRRPv3
@@ -230,11 +233,13 @@ struct Verdict {
 
 // Checks a decoded advert against an instance, in keepalived's order (reference §4.2):
 // family, TTL/hop limit, version, VRID, v2 auth type / password / interval, type, v3 interval,
-// checksum, multicast vs unicast, unicast source, then address list (not a drop). Never throws.
+// checksum, multicast vs unicast, address list (item 12: noted, never a drop), unicast source
+// (item 13). Never throws.
 Verdict validate(const Advert& advert, const RxMeta& meta, const Expectations& expect);
 
 // Bumps the counters for one verdict: its drop reason, or adverts_received plus
-// address_list_errors / priority_zero_received as they apply.
+// address_list_errors / priority_zero_received as they apply. A unicast_source drop happens
+// after keepalived has counted the advert as received (items 12, 13), so it bumps those too.
 void count(RxCounters& counters, const Verdict& verdict, const Advert& advert);
 
 // ---------------------------------------------------------------------------------------------

@@ -85,19 +85,22 @@ bool checksum_ok(const Advert& a, const RxMeta& meta, const Expectations& e, boo
 // §4.2 item 12: the advert must carry exactly our VIPs. A count mismatch is reported without
 // looking further; with equal counts every VIP must be present. Senders list the VIPs in config
 // order, so the positional compare settles the common case in one pass.
-bool address_list_matches(const Advert& a, const Expectations& e) {
+enum class AddressList : std::uint8_t { match, count_differs, vip_missing };
+
+AddressList check_address_list(const Advert& a, const Expectations& e) {
   const std::size_t n = a.address_count();
-  if (n != e.vips.size()) return false;
-  if (!e.check_vips) return true;
+  if (n != e.vips.size()) return AddressList::count_differs;
+  if (!e.check_vips) return AddressList::match;
   const std::size_t size = a.address_size();
   bool in_order = true;
   for (std::size_t i = 0; i < n && in_order; ++i) {
     in_order = e.vips[i].family() == a.family &&
                std::memcmp(a.addresses.data() + i * size, e.vips[i].data(), size) == 0;
   }
-  if (in_order) return true;
-  return std::all_of(e.vips.begin(), e.vips.end(),
-                     [&](const IpAddress& vip) { return a.contains(vip); });
+  if (in_order) return AddressList::match;
+  const bool all = std::all_of(e.vips.begin(), e.vips.end(),
+                               [&](const IpAddress& vip) { return a.contains(vip); });
+  return all ? AddressList::match : AddressList::vip_missing;
 }
 
 }  // namespace
@@ -120,21 +123,27 @@ Verdict validate(const Advert& a, const RxMeta& meta, const Expectations& e) {
   Verdict v;
   if (!checksum_ok(a, meta, e, v.old_unicast_checksum)) return dropped(DropReason::bad_checksum);
   if (meta.destination_multicast == e.unicast) return dropped(DropReason::cast_mismatch);
+  const AddressList list = check_address_list(a, e);
+  v.address_list_mismatch = list != AddressList::match;
+  v.vip_missing = list == AddressList::vip_missing;
   if (e.unicast && e.check_unicast_source && find_peer(e, meta.source) == nullptr) {
-    return dropped(DropReason::unicast_source);
+    v.drop = DropReason::unicast_source;  // keeps the address-list note: it was counted first
+    return v;
   }
-  v.address_list_mismatch = !address_list_matches(a, e);
   v.interval_differs = a.version == Version::v3 && a.interval() != e.advert_interval;
   return v;
 }
 
 void count(RxCounters& counters, const Verdict& verdict, const Advert& advert) {
+  const bool counted_first = verdict.drop == DropReason::unicast_source;
+  if (!verdict.drop || counted_first) {
+    counters.add(RxStat::adverts_received);
+    if (verdict.address_list_mismatch) counters.add(RxStat::address_list_errors);
+  }
   if (verdict.drop) {
     counters.add(*verdict.drop);
     return;
   }
-  counters.add(RxStat::adverts_received);
-  if (verdict.address_list_mismatch) counters.add(RxStat::address_list_errors);
   if (advert.priority.is_stop()) counters.add(RxStat::priority_zero_received);
 }
 

@@ -317,6 +317,7 @@ TEST(CodecValidate, AddressCountMismatchIsCountedNotDropped) {
   const Verdict v = s.run();
   ASSERT_TRUE(v.accepted());
   EXPECT_TRUE(v.address_list_mismatch);
+  EXPECT_FALSE(v.vip_missing);  // different counts: keepalived still uses the advert
 }
 
 TEST(CodecValidate, AddressListContentMismatch) {
@@ -327,11 +328,32 @@ TEST(CodecValidate, AddressListContentMismatch) {
   Verdict v = s.run();
   ASSERT_TRUE(v.accepted());
   EXPECT_TRUE(v.address_list_mismatch);
+  EXPECT_TRUE(v.vip_missing);  // equal counts, 10.0.0.101 absent: not for the election
 
   s.expect.check_vips = false;  // skip_check_adv_addr, same master as last time
   v = s.run();
   ASSERT_TRUE(v.accepted());
   EXPECT_FALSE(v.address_list_mismatch);
+  EXPECT_FALSE(v.vip_missing);
+}
+
+TEST(CodecValidate, UnicastSourceDropComesAfterReceivedCount) {
+  // §4.2: item 12 counts the advert (and its address-list error) before item 13 drops it.
+  Scenario s = Scenario::v3_unicast();
+  s.vips.pop_back();
+  s.meta.source = ip("10.0.0.7");
+  s.finish();
+  s.vips.push_back(ip("10.0.0.101"));
+  const Verdict v = s.run();
+  ASSERT_FALSE(v.accepted());
+  EXPECT_EQ(*v.drop, DropReason::unicast_source);
+  auto a = decode(std::span(s.buf).first(s.len), Family::inet);
+  ASSERT_TRUE(a.has_value());
+  RxCounters c;
+  count(c, v, *a);
+  EXPECT_EQ(c[RxStat::adverts_received], 1u);
+  EXPECT_EQ(c[RxStat::address_list_errors], 1u);
+  EXPECT_EQ(c[RxStat::unicast_source_errors], 1u);
 }
 
 TEST(CodecValidate, AddressOrderDoesNotMatter) {
