@@ -1,9 +1,9 @@
 // One test per MASTER and FAULT row of the transition table in vrrp/instance.h (RFC 5798 §6.4.3
 // and reference §4.4/§4.10/§4.11).
 #include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
-#include <gtest/gtest.h>
 
 #include "fsm_harness.h"
 
