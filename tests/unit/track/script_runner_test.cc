@@ -80,6 +80,34 @@ TEST(TrackScriptRunner, ArgumentsArriveAsSeparateWords) {
   EXPECT_EQ(testing::read_file(out), "[one]\n[two words]\n[x y]\n");
 }
 
+TEST(TrackScriptRunner, ChildStartsClean) {
+  Fixture f;
+  TempDir dir;
+  const auto out = dir.file("env.out");
+  // Own process group (pgid == pid), no blocked signals (the loop blocks SIGCHLD for its
+  // signalfd), stdio on /dev/null, no LD_PRELOAD. (PR_SET_PDEATHSIG is not visible in /proc.)
+  const auto s = testing::write_script(
+      dir.file("env.sh"),
+      "set -- $(cut -d' ' -f5 /proc/$$/stat) $(grep SigBlk /proc/$$/status | cut -f2) "
+      "$(readlink /proc/$$/fd/0) $(readlink /proc/$$/fd/1) \"${LD_PRELOAD-unset}\"\n"
+      "echo \"$$ $*\" > " + out);
+  ::setenv("LD_PRELOAD", "", 1);
+  Spawner spawner;  // built with LD_PRELOAD set: it must still be filtered out
+  ::unsetenv("LD_PRELOAD");
+  ScriptRunner runner(f.loop, spawner, nullptr, [&](std::size_t, Health h) { f.changes.emplace_back(0, h); });
+  ASSERT_TRUE(runner.add(script("env", s)).has_value());
+  runner.start();
+  ASSERT_TRUE(testing::run_until(f.loop, [&] { return !f.changes.empty(); }, 5s));
+  std::istringstream in(testing::read_file(out));
+  std::string pid, pgid, sigblk, fd0, fd1, preload;
+  in >> pid >> pgid >> sigblk >> fd0 >> fd1 >> preload;
+  EXPECT_EQ(pgid, pid);
+  EXPECT_EQ(sigblk, "0000000000000000");
+  EXPECT_EQ(fd0, "/dev/null");
+  EXPECT_EQ(fd1, "/dev/null");
+  EXPECT_EQ(preload, "unset");
+}
+
 TEST(TrackScriptRunner, HangingScriptIsKilledAtItsTimeout) {
   Fixture f;
   TempDir dir;
