@@ -68,13 +68,14 @@ Duration Instance::master_down_interval() const {
 // ---- dispatch: one function per current state ------------------------------------------------
 
 void Instance::step(const Event& ev, TimePoint now, ActionBuffer& out) {
-  // A timer expiry consumes the timer; one that is not armed is stale (last table row).
+  // A timer expiry consumes the timer; one that is not armed (or not yet due: re-armed later) is
+  // stale (last table row).
   if (ev.kind == EventKind::master_down_expired || ev.kind == EventKind::advert_timer_expired ||
       ev.kind == EventKind::garp_delay_expired || ev.kind == EventKind::garp_refresh_expired ||
       ev.kind == EventKind::lower_prio_garp_expired ||
       ev.kind == EventKind::startup_delay_expired) {
     auto& slot = deadlines_[idx(timer_of(ev.kind))];
-    if (!slot) return act_unexpected(ev, out);
+    if (!slot || now < *slot) return act_unexpected(ev, out);  // cancelled, or not yet due
     slot.reset();
   }
   switch (state_) {
@@ -98,7 +99,7 @@ void Instance::on_init(const Event& ev, TimePoint now, ActionBuffer& out) {
     case EventKind::interface_down:
     case EventKind::track_fault:
     case EventKind::track_ok: note_fault(ev); return;
-    case EventKind::priority_changed: return act_set_priority(ev.weight_total, out);
+    case EventKind::priority_changed: return act_set_priority(ev.weight_total, now, out);
     case EventKind::reload: return act_reload(*ev.config, now, out);
     case EventKind::advert_received:  // reference §4.2: ignored in INIT and during startup delay
     case EventKind::sync_force_master:
@@ -127,7 +128,7 @@ void Instance::on_backup(const Event& ev, TimePoint now, ActionBuffer& out) {
     case EventKind::sync_force_fault: return act_enter_fault(out);
     case EventKind::interface_up:
     case EventKind::track_ok: note_fault(ev); return;
-    case EventKind::priority_changed: return act_set_priority(ev.weight_total, out);
+    case EventKind::priority_changed: return act_set_priority(ev.weight_total, now, out);
     case EventKind::reload: return act_reload(*ev.config, now, out);
     case EventKind::shutdown: return act_stop(out);
     default: return act_unexpected(ev, out);
@@ -153,7 +154,7 @@ void Instance::on_master(const Event& ev, TimePoint now, ActionBuffer& out) {
     case EventKind::sync_force_fault: return act_release_to_fault(out);
     case EventKind::interface_up:
     case EventKind::track_ok: note_fault(ev); return;
-    case EventKind::priority_changed: return act_set_priority(ev.weight_total, out);
+    case EventKind::priority_changed: return act_set_priority(ev.weight_total, now, out);
     case EventKind::vip_lost: return act_readd_vips(now, out);
     case EventKind::reload: return act_reload(*ev.config, now, out);
     case EventKind::shutdown: return act_resign(out);
@@ -176,7 +177,7 @@ void Instance::on_fault(const Event& ev, TimePoint now, ActionBuffer& out) {
     case EventKind::sync_force_fault:
     case EventKind::advert_received:
     case EventKind::vip_lost: return;
-    case EventKind::priority_changed: return act_set_priority(ev.weight_total, out);
+    case EventKind::priority_changed: return act_set_priority(ev.weight_total, now, out);
     case EventKind::reload: return act_reload(*ev.config, now, out);
     case EventKind::shutdown: return act_stop(out);
     default: return act_unexpected(ev, out);
@@ -445,7 +446,7 @@ void Instance::act_report_fault(ActionBuffer& out) {
 
 // Effective priority = clamp(base + Σ weights, 1, 254) (reference §4.5). In BACKUP the running
 // down timer moves by the change in skew (reference §4.3).
-void Instance::act_set_priority(std::int32_t weight_total, ActionBuffer& out) {
+void Instance::act_set_priority(std::int32_t weight_total, TimePoint now, ActionBuffer& out) {
   weight_total_ = weight_total;
   if (owner_reduced_) return;
   const Priority next = vrrp::effective_priority(cfg_.priority, weight_total);
@@ -456,7 +457,9 @@ void Instance::act_set_priority(std::int32_t weight_total, ActionBuffer& out) {
   if (state_ == State::master || state_ == State::backup)
     out.push(with_priority(ActionKind::notify_priority, state_, effective_));
   const auto& down = deadlines_[idx(Timer::master_down)];
-  if (state_ == State::backup && down) arm(Timer::master_down, *down + (skew() - old_skew), out);
+  if (state_ == State::backup && down) {  // a deadline moved into the past fires at once
+    arm(Timer::master_down, std::max(now, *down + (skew() - old_skew)), out);
+  }
 }
 
 // SIGHUP keeps the state (reference §7.3): a master re-advertises at once, a backup restarts its

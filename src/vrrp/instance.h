@@ -11,7 +11,8 @@
 //   vi.step(vrrp::Event::of(vrrp::EventKind::startup), now, out);   // → BACKUP (init), arm master_down
 //
 // Transition table. "faulted" = interface down or a weight-0 tracker failing. Timer expiries of a
-// timer that is not armed are stale and fall into the last row.
+// timer that is not armed, or whose deadline is still ahead (re-armed), are stale and fall into
+// the last row.
 //
 //  current | event                                   | action                  | next
 //  --------+-----------------------------------------+-------------------------+-------
@@ -121,7 +122,7 @@ class Instance {
   void act_readd_vips(TimePoint now, ActionBuffer& out);
   void act_leave_fault(TimePoint now, ActionBuffer& out);
   void act_report_fault(ActionBuffer& out);
-  void act_set_priority(std::int32_t weight_total, ActionBuffer& out);
+  void act_set_priority(std::int32_t weight_total, TimePoint now, ActionBuffer& out);
   void act_reload(const InstanceConfig& cfg, TimePoint now, ActionBuffer& out);
   void act_resign(ActionBuffer& out);
   void act_stop(ActionBuffer& out);

@@ -196,6 +196,16 @@ TEST(FsmBackup, PriorityChangeShiftsDeadlineBySkewChange) {
   EXPECT_EQ(h.deadline_us(Timer::master_down), 3648437 - 117187);
 }
 
+TEST(FsmBackup, PriorityRiseNearTheDeadlineFiresAtOnce) {
+  InstanceConfig c = basic_config();
+  c.priority = Priority{1};  // skew 996093 us
+  Harness h = backup(c);     // deadline 3996093 us
+  // 1 → 254 shrinks the skew by 988281 us, which would put the deadline before now.
+  EXPECT_THAT(h.step(Event::weights(253), 3500000us),
+              ElementsAre("log (VI_1) Changing effective priority from 1 to 254",
+                          "notify_priority BACKUP 254", "arm_timer master_down @+3500000us"));
+}
+
 TEST(FsmBackup, UnchangedEffectivePriorityIsSilent) {
   InstanceConfig c = basic_config();
   c.priority = Priority{250};

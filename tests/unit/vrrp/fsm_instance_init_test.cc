@@ -135,6 +135,15 @@ TEST(FsmUnexpected, StaleTimerIsLoggedAndIgnored) {
   EXPECT_EQ(h.deadline_us(Timer::master_down), 3609375);
 }
 
+TEST(FsmUnexpected, ExpiryBeforeTheDeadlineIsStale) {
+  Harness h;
+  h.step(EventKind::startup, 0us);
+  EXPECT_THAT(h.step(EventKind::master_down_expired, 3s),
+              ElementsAre("log (VI_1) unexpected event master_down_expired in state BACKUP - "
+                          "ignored"));
+  EXPECT_EQ(h.deadline_us(Timer::master_down), 3609375);
+}
+
 TEST(FsmUnexpected, SecondStartupIsLoggedAndIgnored) {
   Harness h;
   h.step(EventKind::startup, 0us);
