@@ -72,23 +72,6 @@ LineView strip_space(LineView v) {
   return v.sub(begin, end - begin);
 }
 
-std::size_t count_tokens(std::string_view t) {
-  std::size_t n = 0;
-  bool in_word = false;
-  for (char c : t) {
-    if (is_space(c)) {
-      in_word = false;
-    } else if (c == '{' || c == '}' || c == '"') {
-      ++n;
-      in_word = false;
-    } else if (!in_word) {
-      ++n;
-      in_word = true;
-    }
-  }
-  return n;
-}
-
 void tokenize(LineView v, std::vector<Token>& out, Diagnostics& diags) {
   const std::string_view t = v.text;
   std::size_t i = 0;

@@ -70,9 +70,6 @@ LineView strip(LineView v);
 // Drops only the white space at both ends.
 LineView strip_space(LineView v);
 
-// How many tokens tokenize() will make of `text` (or slightly more), to size the vector once.
-std::size_t count_tokens(std::string_view text);
-
 // Splits a stripped line into tokens (appended to `out`). An unterminated quote is an error at
 // the quote; the quoted text up to the end of the line is then dropped, as keepalived does.
 void tokenize(LineView v, std::vector<Token>& out, Diagnostics& diags);

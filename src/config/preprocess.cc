@@ -21,6 +21,7 @@
 
 #include <cstdlib>
 #include <cstdio>
+#include <iterator>
 #include <random>
 #include <utility>
 
@@ -247,6 +248,7 @@ void Preprocessor::file_line(LineView raw) {
 
 bool Preprocessor::include_line(LineView v) {
   const std::string_view t = v.text;
+  if (!t.starts_with("include")) return false;
   std::size_t w = 0;
   while (w < t.size() && !lex::is_space(t[w])) ++w;
   const IncludeWord* kind = nullptr;
@@ -305,7 +307,7 @@ bool Preprocessor::include_line(LineView v) {
   }
   for (const auto& f : r.files) {
     if (stopped_) break;
-    read_file(f, at, checks);
+    read_file(f, at, stack_.back().checks);  // the variant's extra checks are for this line only
   }
   return true;
 }
@@ -363,10 +365,12 @@ void Preprocessor::process_line(LineView v, unsigned depth) {
     }
     return;
   }
-  Line line;
-  line.tokens.reserve(lex::count_tokens(v.text));
-  lex::tokenize(v, line.tokens, diags_);
-  if (line.tokens.empty()) return;
+  scratch_tokens_.clear();
+  lex::tokenize(v, scratch_tokens_, diags_);
+  if (scratch_tokens_.empty()) return;
+  Line line;  // sized once: most lines hold two or three tokens
+  line.tokens.assign(std::make_move_iterator(scratch_tokens_.begin()),
+                     std::make_move_iterator(scratch_tokens_.end()));
   note_include_check(line);
   out_.push_back(std::move(line));
 }

@@ -326,3 +326,18 @@ TEST(PreprocessDefine, MultiLineContinuationRules) {
 
 }  // namespace
 }  // namespace vigil::config
+
+namespace vigil::config {
+namespace {
+
+TEST(PreprocessCond, DefaultConfigIdIsHostNameUpToFirstDot) {
+  const std::string id = default_config_id();
+  EXPECT_EQ(id.find('.'), std::string::npos);
+  PreprocessOptions o = test::Pre::default_opts();
+  o.config_id.clear();  // use the default
+  test::Pre p("@" + id + " mine\n@^" + id + " not_mine\n", o);
+  EXPECT_EQ(p.lines(), (test::Lines{{"mine"}}));
+}
+
+}  // namespace
+}  // namespace vigil::config
