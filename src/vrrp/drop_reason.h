@@ -82,6 +82,8 @@ struct RxStatName {
   RxStat stat;
   std::string_view id;               // vigil's own snake_case name (always set)
   std::string_view rfc_name;         // VRRPV3-MIB / VRRP-MIB object, "" if none
+  std::string_view keepalived_section;  // keepalived.stats block the label sits in, e.g.
+                                        // "Packet Errors" (labels repeat across blocks)
   std::string_view keepalived_label; // keepalived.stats line label, "" if keepalived has none
   std::string_view keepalived_json;  // keepalived.json "stats" key, "" if none
 };

@@ -424,6 +424,10 @@ TEST(CodecCounters, NamesFollowRfc6527AndKeepalived) {
   EXPECT_EQ(name_of(stat_of(DropReason::vrid_mismatch)).rfc_name, "vrrpv3RouterVrIdErrors");
   EXPECT_EQ(name_of(stat_of(DropReason::auth_failure)).keepalived_json, "auth_failure");
   EXPECT_EQ(name_of(RxStat::address_list_errors).keepalived_json, "addr_list_err");
+  // "Invalid Type" appears in two keepalived.stats blocks; the section tells them apart.
+  EXPECT_EQ(name_of(RxStat::invalid_type).keepalived_section, "Packet Errors");
+  EXPECT_EQ(name_of(RxStat::auth_invalid_type).keepalived_section, "Authentication Errors");
+  EXPECT_EQ(name_of(RxStat::auth_invalid_type).keepalived_label, "Invalid Type");
   EXPECT_EQ(name_of(RxStat::priority_zero_received).rfc_name,
             "vrrpv3StatisticsRcvdPriZeroPackets");
 }
