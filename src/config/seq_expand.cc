@@ -171,6 +171,10 @@ bool parse_repeat(std::string_view text, Repeat& out, RepeatError& err) {
       return fail(err, open + 1, fmt::format("~LST: '{}' is not a variable name (letters, digits, '_')", v));
   if (args.size() < 2) return fail(err, open + 1, "~LST needs at least one value: ~LST(var, v1, v2, …)");
   for (std::size_t k = 1; k < args.size(); ++k) {
+    // keepalived 2.2.7: `~LST(v, c, a b)` is an "Invalid ~LST specification".
+    for (char c : args[k])
+      if (is_space(c))
+        return fail(err, open + 1, fmt::format("~LST: value '{}' contains white space; one word per value", args[k]));
     out.lists.push_back(group(args[k]));
     if (out.lists.back().size() != out.vars.size())
       return fail(err, open + 1,

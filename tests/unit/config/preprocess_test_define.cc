@@ -278,6 +278,7 @@ TEST(PreprocessSeq, Errors) {
       {"~LST({a,b}, {1}) k\n", "t.conf:1:6", "1 item(s) but there are 2"},
       {"~SEQx(S, 0x90, 0x10, 0xcaaaaaaaaaaaaaaaaaaaaaaaa0) k\n", "t.conf:1:7", "not a number"},
       {"~SEQ(S, 99999999999999999999999) k\n", "t.conf:1:6", "not a number"},
+      {"~LST(v, c, a b) k\n", "t.conf:1:6", "white space"},
   };
   for (const Case& c : cases) {
     Pre p(c.text);
