@@ -16,9 +16,8 @@ void ActionBuffer::overflow() {
 
 namespace {
 
-// Seconds for log text: "5" for whole seconds, "2.5" otherwise (keepalived prints decimals).
+// Seconds for log text as keepalived prints them (printf %g): "5", "2.5".
 std::string seconds_text(std::int64_t usec) {
-  if (usec % 1'000'000 == 0) return fmt::format("{}", usec / 1'000'000);
   return fmt::format("{:g}", static_cast<double>(usec) / 1e6);
 }
 
@@ -61,6 +60,8 @@ std::string format_log(const Action& a, std::string_view name) {
       return fmt::format("({}) Receive advertisement timeout", name);
     case LogEvent::backup_received_prio0:
       return fmt::format("({}) Backup received priority 0 advertisement", name);
+    case LogEvent::master_received_prio0:
+      return fmt::format("({}) Master received priority 0 message", name);
     case LogEvent::lower_prio_discarding:
       return fmt::format("({}) received lower priority ({}) advert from {} - discarding", name, a.a,
                          src);

@@ -52,6 +52,7 @@ enum class LogEvent : std::uint8_t {
   entering_fault,              // (VI) Entering FAULT STATE
   receive_advert_timeout,      // (VI) Receive advertisement timeout
   backup_received_prio0,       // (VI) Backup received priority 0 advertisement
+  master_received_prio0,       // (VI) Master received priority 0 message
   lower_prio_discarding,       // (VI) received lower priority (N) advert from X - discarding
   forcing_new_election,        // (VI) Received advert from X with lower priority N, ours M, forcing new election
   received_lower_prio,         // same without the suffix (lower_prio_no_advert)

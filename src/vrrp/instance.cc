@@ -308,7 +308,10 @@ void Instance::act_send_garp(std::uint32_t count, ActionBuffer& out) {
 void Instance::act_master_rx(const ReceivedAdvert& adv, TimePoint now, ActionBuffer& out) {
   if (!takes_adverts(adv, out)) return;
   // RFC 5798 §6.4.3: priority 0 → "Send an ADVERTISEMENT; Reset the Adver_Timer".
-  if (adv.priority.is_stop()) return act_send_advert(now, out);
+  if (adv.priority.is_stop()) {
+    log(LogEvent::master_received_prio0, LogLevel::debug, out);
+    return act_send_advert(now, out);
+  }
   if (adv.priority == effective_ && adv.source == cfg_.primary_address) {  // act_warn_own_address
     return log(LogEvent::equal_prio_own_address, LogLevel::warning, out);
   }

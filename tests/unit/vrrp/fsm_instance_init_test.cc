@@ -54,6 +54,15 @@ TEST(FsmInit, StartupDelayDefersTheStart) {
                           "arm_timer master_down @+5609375us"));
 }
 
+TEST(FsmInit, StartupDelayPrintsSecondsLikePrintfG) {
+  InstanceConfig c = basic_config();
+  c.startup_delay = 2500ms;
+  Harness h{c};
+  EXPECT_THAT(h.step(EventKind::startup, 0us),
+              ElementsAre("log Delaying startup for 2.5 seconds",
+                          "arm_timer startup_delay @+2500000us"));
+}
+
 TEST(FsmInit, StartupWhileFaultedEntersFault) {
   Harness h;
   EXPECT_THAT(h.step(EventKind::interface_down, 0us), IsEmpty());

@@ -32,7 +32,8 @@ TEST(FsmMaster, PriorityZeroIsAnsweredAtOnce) {
   // RFC 5798 §6.4.3: "Send an ADVERTISEMENT; Reset the Adver_Timer".
   Harness h = master();
   EXPECT_THAT(h.rx(advert("10.0.0.9", 0), 10500ms),
-              ElementsAre("send_advert prio=100", "arm_timer advert @+11500000us"));
+              ElementsAre("log (VI_1) Master received priority 0 message", "send_advert prio=100",
+                          "arm_timer advert @+11500000us"));
   EXPECT_EQ(h.vi.state(), State::master);
 }
 
