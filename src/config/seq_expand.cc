@@ -172,10 +172,12 @@ bool parse_repeat(std::string_view text, Repeat& out, RepeatError& err) {
   if (args.size() < 2) return fail(err, open + 1, "~LST needs at least one value: ~LST(var, v1, v2, …)");
   for (std::size_t k = 1; k < args.size(); ++k) {
     // keepalived 2.2.7: `~LST(v, c, a b)` is an "Invalid ~LST specification".
-    for (char c : args[k])
-      if (is_space(c))
-        return fail(err, open + 1, fmt::format("~LST: value '{}' contains white space; one word per value", args[k]));
     out.lists.push_back(group(args[k]));
+    for (const std::string& item : out.lists.back())
+      for (char c : item)
+        if (is_space(c))
+          return fail(err, open + 1,
+                      fmt::format("~LST: value '{}' contains white space; one word per value", item));
     if (out.lists.back().size() != out.vars.size())
       return fail(err, open + 1,
                   fmt::format("~LST: value '{}' has {} item(s) but there are {} variable(s)", args[k],

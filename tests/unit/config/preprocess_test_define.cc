@@ -247,7 +247,7 @@ TEST(PreprocessSeq, List) {
 }
 
 TEST(PreprocessSeq, ListOfGroupsCombinedWithSeq) {
-  EXPECT_EQ(Pre("~LST({IP, IP1}, {10,1},{20,4}) ~SEQ(IP2,168,2,170) 192.${IP2}.${IP}.${IP1}\n").lines(),
+  EXPECT_EQ(Pre("~LST({IP, IP1}, {10, 1},{20,4}) ~SEQ(IP2,168,2,170) 192.${IP2}.${IP}.${IP1}\n").lines(),
             (Lines{{"192.168.10.1"}, {"192.170.10.1"}, {"192.168.20.4"}, {"192.170.20.4"}}));
 }
 
