@@ -40,6 +40,21 @@ def addr6(t):
     return msg(t, 0, 0, ifa + attr(1, a) + attr(8, struct.pack("=I", 0x202)))
 
 
+def route(t):
+    rtm = struct.pack("=BBBBBBBBI", 2, 24, 0, 0, 100, 18, 0, 1, 0)
+    body = rtm + attr(1, bytes([192, 0, 2, 0])) + attr(5, bytes([10, 99, 0, 2])) \
+        + attr(4, struct.pack("=I", 2)) + attr(15, struct.pack("=I", 100)) + attr(6, struct.pack("=I", 7))
+    return msg(t, 0, 0, body)
+
+
+def rule(t):
+    frh = struct.pack("=BBBBBBBBI", 2, 0, 32, 0, 100, 0, 0, 1, 0)
+    body = frh + attr(2, bytes([10, 99, 0, 100])) + attr(6, struct.pack("=I", 500)) \
+        + attr(10, struct.pack("=I", 5)) + attr(3, b"eth0\0") + attr(15, struct.pack("=I", 100)) \
+        + attr(21, bytes([18]))
+    return msg(t, 0, 0, body)
+
+
 def ack(err, text):
     orig = struct.pack("=IHHII", 16, 20, 0x605, 7, 0)
     body = struct.pack("=i", err) + orig + attr(1, text)
@@ -57,6 +72,10 @@ def main():
         "ack-ok": ack(0, b""),
         "ack-eexist": ack(-17, b"Address already assigned\0"),
         "done": msg(3, 2, 9, struct.pack("=i", 0)),
+        "newroute": route(24),
+        "delroute": route(25),
+        "newrule": rule(32),
+        "delrule": rule(33),
         "multi": link(16) + addr4(20) + addr6(21) + msg(3, 2, 9, struct.pack("=i", 0)),
     }
     for name, data in seeds.items():

@@ -1,5 +1,6 @@
 #include "net/netlink_message.h"
 
+#include <linux/fib_rules.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
@@ -159,6 +160,70 @@ std::optional<std::string> parse_addr(std::uint16_t type, std::span<const std::u
   return std::nullopt;
 }
 
+std::optional<std::string> parse_route(std::uint16_t type, std::span<const std::uint8_t> body,
+                                       RouteEvent& ev) {
+  if (body.size() < sizeof(rtmsg)) return "RTM_*ROUTE shorter than rtmsg";
+  auto rtm = load<rtmsg>(body.data());
+  if (rtm.rtm_family != AF_INET && rtm.rtm_family != AF_INET6) return "RTM_*ROUTE of unknown family";
+  int fam = rtm.rtm_family;
+  ev.deleted = type == RTM_DELROUTE;
+  ev.family = fam == AF_INET ? vrrp::Family::inet : vrrp::Family::inet6;
+  ev.dst_prefix = rtm.rtm_dst_len;
+  ev.table = rtm.rtm_table;
+  ev.protocol = rtm.rtm_protocol;
+  ev.scope = rtm.rtm_scope;
+  ev.type = rtm.rtm_type;
+  AttrWalker w(body.subspan(sizeof(rtmsg)));
+  Attr a{};
+  while (w.next(a)) {
+    switch (a.type) {
+      case RTA_DST: ev.dst = from_bytes(fam, a.data.data(), a.data.size()); break;
+      case RTA_GATEWAY: ev.gateway = from_bytes(fam, a.data.data(), a.data.size()); break;
+      case RTA_PREFSRC: ev.prefsrc = from_bytes(fam, a.data.data(), a.data.size()); break;
+      case RTA_OIF: ev.oif = static_cast<int>(attr_u32(a.data).value_or(0)); break;
+      case RTA_TABLE: ev.table = attr_u32(a.data).value_or(ev.table); break;
+      case RTA_PRIORITY: ev.metric = attr_u32(a.data); break;
+      default: break;
+    }
+  }
+  if (!w.ok()) return "malformed route attribute";
+  return std::nullopt;
+}
+
+std::optional<std::string> parse_rule(std::uint16_t type, std::span<const std::uint8_t> body,
+                                      RuleEvent& ev) {
+  if (body.size() < sizeof(fib_rule_hdr)) return "RTM_*RULE shorter than fib_rule_hdr";
+  auto frh = load<fib_rule_hdr>(body.data());
+  if (frh.family != AF_INET && frh.family != AF_INET6) return "RTM_*RULE of unknown family";
+  int fam = frh.family;
+  ev.deleted = type == RTM_DELRULE;
+  ev.family = fam == AF_INET ? vrrp::Family::inet : vrrp::Family::inet6;
+  ev.from_prefix = frh.src_len;
+  ev.to_prefix = frh.dst_len;
+  ev.table = frh.table;
+  ev.action = frh.action;
+  AttrWalker w(body.subspan(sizeof(fib_rule_hdr)));
+  Attr a{};
+  while (w.next(a)) {
+    switch (a.type) {
+      case FRA_SRC: ev.from = from_bytes(fam, a.data.data(), a.data.size()); break;
+      case FRA_DST: ev.to = from_bytes(fam, a.data.data(), a.data.size()); break;
+      case FRA_TABLE: ev.table = attr_u32(a.data).value_or(ev.table); break;
+      case FRA_PRIORITY: ev.priority = attr_u32(a.data); break;
+      case FRA_FWMARK: ev.fwmark = attr_u32(a.data); break;
+      case FRA_FWMASK: ev.fwmask = attr_u32(a.data); break;
+      case FRA_IIFNAME: ev.iif = attr_string(a.data); break;
+      case FRA_OIFNAME: ev.oif = attr_string(a.data); break;
+      case FRA_PROTOCOL:
+        if (!a.data.empty()) ev.protocol = a.data[0];
+        break;
+      default: break;
+    }
+  }
+  if (!w.ok()) return "malformed rule attribute";
+  return std::nullopt;
+}
+
 std::optional<std::string> parse_error(const nlmsghdr& h, std::span<const std::uint8_t> body,
                                        AckMessage& ack) {
   if (body.size() < sizeof(int)) return "NLMSG_ERROR too short";
@@ -211,6 +276,20 @@ ParseResult parse_netlink(std::span<const std::uint8_t> bytes) {
       case RTM_DELADDR: {
         AddressEvent ev;
         err = parse_addr(h.nlmsg_type, body, ev);
+        if (!err) r.messages.emplace_back(std::move(ev));
+        break;
+      }
+      case RTM_NEWROUTE:
+      case RTM_DELROUTE: {
+        RouteEvent ev;
+        err = parse_route(h.nlmsg_type, body, ev);
+        if (!err) r.messages.emplace_back(std::move(ev));
+        break;
+      }
+      case RTM_NEWRULE:
+      case RTM_DELRULE: {
+        RuleEvent ev;
+        err = parse_rule(h.nlmsg_type, body, ev);
         if (!err) r.messages.emplace_back(std::move(ev));
         break;
       }

@@ -57,6 +57,40 @@ struct AddressEvent {
   std::optional<std::uint32_t> valid_lft;
 };
 
+// RTM_NEWROUTE / RTM_DELROUTE (to notice a virtual route deleted by someone else).
+struct RouteEvent {
+  bool deleted = false;
+  vrrp::Family family = vrrp::Family::inet;
+  std::optional<vrrp::IpAddress> dst;      // unset = default route
+  std::uint8_t dst_prefix = 0;
+  std::optional<vrrp::IpAddress> gateway;
+  std::optional<vrrp::IpAddress> prefsrc;
+  int oif = 0;
+  std::uint32_t table = 0;                 // RTA_TABLE if present, else rtm_table
+  std::optional<std::uint32_t> metric;     // RTA_PRIORITY
+  std::uint8_t protocol = 0;               // RTPROT_* (18 = keepalived/vigil)
+  std::uint8_t scope = 0;
+  std::uint8_t type = 0;                   // RTN_* (1 unicast, 6 blackhole, 7 unreachable, 8 prohibit)
+};
+
+// RTM_NEWRULE / RTM_DELRULE.
+struct RuleEvent {
+  bool deleted = false;
+  vrrp::Family family = vrrp::Family::inet;
+  std::optional<vrrp::IpAddress> from;
+  std::uint8_t from_prefix = 0;
+  std::optional<vrrp::IpAddress> to;
+  std::uint8_t to_prefix = 0;
+  std::uint32_t table = 0;
+  std::optional<std::uint32_t> priority;
+  std::optional<std::uint32_t> fwmark;
+  std::optional<std::uint32_t> fwmask;
+  std::string iif;
+  std::string oif;
+  std::uint8_t protocol = 0;
+  std::uint8_t action = 0;                 // FR_ACT_* (1 = to table)
+};
+
 // NLMSG_ERROR: error == 0 is a positive acknowledgement. error is a positive errno.
 struct AckMessage {
   std::uint32_t seq = 0;
@@ -70,7 +104,8 @@ struct DoneMessage {
   int error = 0;
 };
 
-using NetlinkMessage = std::variant<LinkEvent, AddressEvent, AckMessage, DoneMessage>;
+using NetlinkMessage =
+    std::variant<LinkEvent, AddressEvent, RouteEvent, RuleEvent, AckMessage, DoneMessage>;
 
 struct ParseResult {
   std::vector<NetlinkMessage> messages;

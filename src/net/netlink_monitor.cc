@@ -10,7 +10,7 @@ namespace vigil::net {
 NetlinkMonitor::NetlinkMonitor(std::unique_ptr<mnl_socket, MnlSocketCloser> s)
     : sock_(std::move(s)), buf_(64 * 1024) {}
 
-Result<NetlinkMonitor> NetlinkMonitor::open(int rcvbuf) {
+Result<NetlinkMonitor> NetlinkMonitor::open(MonitorGroups g, int rcvbuf) {
   std::unique_ptr<mnl_socket, MnlSocketCloser> s(
       mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK));
   if (!s) return errno_error("socket(NETLINK_ROUTE monitor)");
@@ -18,7 +18,11 @@ Result<NetlinkMonitor> NetlinkMonitor::open(int rcvbuf) {
   if (rcvbuf > 0 && ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf) != 0) {
     return errno_error("setsockopt(SO_RCVBUF, netlink monitor)");
   }
-  unsigned groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
+  unsigned groups = 0;
+  if (g.links) groups |= RTMGRP_LINK;
+  if (g.addresses) groups |= RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
+  if (g.routes) groups |= RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE;
+  if (g.rules) groups |= (1u << (RTNLGRP_IPV4_RULE - 1)) | (1u << (RTNLGRP_IPV6_RULE - 1));
   if (mnl_socket_bind(s.get(), groups, MNL_SOCKET_AUTOPID) < 0) {
     return errno_error("bind(NETLINK_ROUTE monitor groups)");
   }

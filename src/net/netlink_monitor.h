@@ -1,4 +1,5 @@
-// net/netlink_monitor.h — follow link and address changes (RTMGRP_LINK, IPV4_IFADDR, IPV6_IFADDR).
+// net/netlink_monitor.h — follow link and address changes (RTMGRP_LINK, IPV4_IFADDR, IPV6_IFADDR),
+// and optionally routes and rules (for tracked virtual routes/rules, reference §4.10).
 //
 //   auto mon = NetlinkMonitor::open();            // non-blocking; give mon->fd() to the loop
 //   // when readable:
@@ -22,11 +23,18 @@ struct MonitorDrain {
   std::size_t malformed = 0;  // datagrams the parser rejected (kept going with the next one)
 };
 
+struct MonitorGroups {
+  bool links = true;      // RTMGRP_LINK
+  bool addresses = true;  // RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR
+  bool routes = false;    // RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE
+  bool rules = false;     // RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE
+};
+
 class NetlinkMonitor {
  public:
   static constexpr std::size_t kMaxDatagramsPerPass = 64;
 
-  static Result<NetlinkMonitor> open(int rcvbuf = 1 << 20);
+  static Result<NetlinkMonitor> open(MonitorGroups groups = {}, int rcvbuf = 1 << 20);
   int fd() const { return mnl_socket_get_fd(sock_.get()); }
 
   template <class F>

@@ -103,5 +103,52 @@ TEST_F(MonitorTest, LinkAddedAndDeleted) {
   }));
 }
 
+TEST_F(MonitorTest, RoutesAndRulesWhenAsked) {
+  std::optional<NetlinkMonitor> all;
+  {
+    NetnsScope in(topo.node("a").ns);
+    auto m = NetlinkMonitor::open({.routes = true, .rules = true});
+    ASSERT_TRUE(m) << m.error().str();
+    all.emplace(std::move(*m));
+  }
+  auto saw_on = [&](auto pred) {
+    bool found = false;
+    testing::wait_until([&] {
+      auto r = all->drain([&](const NetlinkMessage& m) { found = found || pred(m); });
+      return !r || found;
+    }, kNotify);
+    return found;
+  };
+  const auto& a = topo.node("a");
+  sh(a.exec("ip route add 192.0.2.0/24 via 10.99.0.2 table 100 metric 7 proto 18"));
+  EXPECT_TRUE(saw_on([&](const NetlinkMessage& m) {
+    auto* r = std::get_if<RouteEvent>(&m);
+    return r && !r->deleted && r->dst == ip("192.0.2.0") && r->dst_prefix == 24 &&
+           r->gateway == ip("10.99.0.2") && r->table == 100 && r->metric == 7u && r->protocol == 18 &&
+           r->oif == eth0;
+  }));
+  sh(a.exec("ip route del 192.0.2.0/24 table 100"));
+  EXPECT_TRUE(saw_on([&](const NetlinkMessage& m) {
+    auto* r = std::get_if<RouteEvent>(&m);
+    return r && r->deleted && r->dst == ip("192.0.2.0") && r->table == 100;
+  }));
+  sh(a.exec("ip rule add from 10.99.0.100 fwmark 0x5 table 100 priority 500"));
+  EXPECT_TRUE(saw_on([&](const NetlinkMessage& m) {
+    auto* r = std::get_if<RuleEvent>(&m);
+    return r && !r->deleted && r->from == ip("10.99.0.100") && r->from_prefix == 32 && r->table == 100 &&
+           r->priority == 500u && r->fwmark == 5u;
+  }));
+  sh(a.exec("ip rule del priority 500"));
+  EXPECT_TRUE(saw_on([&](const NetlinkMessage& m) {
+    auto* r = std::get_if<RuleEvent>(&m);
+    return r && r->deleted && r->priority == 500u;
+  }));
+  // The default monitor (links + addresses) did not subscribe to routes.
+  bool route_seen = false;
+  auto r = mon->drain([&](const NetlinkMessage& m) { route_seen = route_seen || std::holds_alternative<RouteEvent>(m); });
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(route_seen);
+}
+
 }  // namespace
 }  // namespace vigil::net
