@@ -2,6 +2,8 @@
 // kills by PID, through /proc scans and (where the kernel offers it) the proc connector.
 #include "track/process_tracker.h"
 
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -55,7 +57,8 @@ TEST(TrackProcessMatch, NameArgsAndQuorum) {
   EXPECT_EQ(quorum_line("p", false), "Quorum lost for tracked process p");
 }
 
-// A copy of /bin/sleep under a name nothing else on the machine uses.
+// A copy of /bin/sleep under a name nothing else on the machine uses. Every process it started
+// is killed (by PID) when it goes away, so a failed assertion leaves nothing running.
 class Sleeper {
  public:
   explicit Sleeper(const testing::TempDir& dir)
@@ -63,13 +66,33 @@ class Sleeper {
     std::filesystem::copy_file("/bin/sleep", path_);
     std::filesystem::permissions(path_, std::filesystem::perms::owner_all);
   }
+  ~Sleeper() {
+    while (!pids_.empty()) stop(pids_.back());
+  }
+  Sleeper(const Sleeper&) = delete;
+  Sleeper& operator=(const Sleeper&) = delete;
+
+  // Returns once the kernel shows the new name (posix_spawn returns before exec sets it).
   pid_t start() {
     pid_t pid = 0;
     char* argv[] = {path_.data(), const_cast<char*>("60"), nullptr};
-    EXPECT_EQ(::posix_spawn(&pid, path_.c_str(), nullptr, nullptr, argv, environ), 0);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);  // not ctest's pipe
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    EXPECT_EQ(::posix_spawn(&pid, path_.c_str(), &fa, nullptr, argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    pids_.push_back(pid);
+    const std::string comm = "/proc/" + std::to_string(pid) + "/comm";
+    // exec finishes within microseconds of posix_spawn returning; bounded at 1 s.
+    const auto limit = std::chrono::steady_clock::now() + 1s;
+    while (testing::read_file(comm) != name_ + "\n" && std::chrono::steady_clock::now() < limit) {
+      ::sched_yield();
+    }
     return pid;
   }
-  static void stop(pid_t pid) {
+  void stop(pid_t pid) {
+    std::erase(pids_, pid);
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);  // reaped: no zombie left in /proc
   }
@@ -78,6 +101,7 @@ class Sleeper {
  private:
   std::string name_;
   std::string path_;
+  std::vector<pid_t> pids_;
 };
 
 struct Fixture {
@@ -112,11 +136,11 @@ void run_quorum_scenario(Fixture& f) {
   pids.push_back(f.sleeper.start());  // above quorum_max
   ASSERT_TRUE(f.wait_for(3));
   EXPECT_EQ(f.changes.back(), Health::down);
-  Sleeper::stop(pids.back());
+  f.sleeper.stop(pids.back());
   pids.pop_back();
   ASSERT_TRUE(f.wait_for(4));
   EXPECT_EQ(f.changes.back(), Health::up);
-  for (pid_t p : pids) Sleeper::stop(p);
+  for (pid_t p : pids) f.sleeper.stop(p);
   ASSERT_TRUE(f.wait_for(5));
   EXPECT_EQ(f.changes.back(), Health::down);
   EXPECT_TRUE(f.log.contains("Quorum lost for tracked process tp"));
@@ -154,7 +178,7 @@ TEST(TrackProcessTracker, TerminateDelayHoldsTheLoss) {
   f.procs.start();
   ASSERT_EQ(f.procs.health(0), Health::up);
   const auto t0 = f.clock.now();
-  Sleeper::stop(pid);
+  f.sleeper.stop(pid);
   ASSERT_TRUE(f.wait_count(0));
   EXPECT_EQ(f.procs.health(0), Health::up);  // still within the delay
   ASSERT_TRUE(f.wait_for(2));
@@ -169,7 +193,7 @@ TEST(TrackProcessTracker, LossWithinForkDelayIsNeverReported) {
   ASSERT_EQ(f.changes.size(), 1u);
   const pid_t pid = f.sleeper.start();
   ASSERT_TRUE(f.wait_count(1));
-  Sleeper::stop(pid);
+  f.sleeper.stop(pid);
   ASSERT_TRUE(f.wait_count(0));
   // Gained and lost again inside the 10 s fork_delay: nothing to report.
   EXPECT_EQ(f.changes.size(), 1u);
