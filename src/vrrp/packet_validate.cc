@@ -32,7 +32,7 @@ const UnicastPeer* find_peer(const Expectations& e, const IpAddress& source) {
 
 // §4.2 item 3: multicast needs TTL/hop limit 255 (RFC 5798 §7.1); unicast is checked only
 // against the bounds configured for the sending peer.
-bool ttl_ok(const Advert&, const RxMeta& meta, const Expectations& e) {
+bool ttl_ok(const RxMeta& meta, const Expectations& e) {
   if (!e.unicast) return meta.ttl == 255;
   const UnicastPeer* p = find_peer(e, meta.source);
   return p == nullptr || (meta.ttl >= p->min_ttl && meta.ttl <= p->max_ttl);
@@ -110,7 +110,7 @@ Verdict validate(const Advert& a, const RxMeta& meta, const Expectations& e) {
       meta.destination.family() != e.family) {
     return dropped(DropReason::family_mismatch);
   }
-  if (!ttl_ok(a, meta, e)) return dropped(DropReason::bad_ttl);
+  if (!ttl_ok(meta, e)) return dropped(DropReason::bad_ttl);
   if (a.version != e.version) return dropped(DropReason::bad_version);
   if (a.vrid != e.vrid) return dropped(DropReason::vrid_mismatch);
   if (a.version == Version::v2) {
