@@ -7,7 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <algorithm>
 #include <cstdio>
+#include <fstream>
+#include <string>
 #include <memory>
 #include <vector>
 
@@ -233,22 +236,64 @@ TEST_F(EventFdTest, ClosedAndReusedFdNumberIsWatchedAgain) {
 }
 
 TEST_F(EventFdTest, CancelledReadyReadDoesNotRun) {
+  // Both fds are ready in the same poll step, so both tasks are queued; whichever runs first
+  // cancels the other, which must then not run.
   Pair p1, p2;
-  TaskHandle second;
-  auto first = loop.add_read(p1.a, [&](const Fired& f) {
+  TaskHandle h1, h2;
+  h1 = loop.add_read(p1.a, [&](const Fired& f) {
     got.push_back(f);
-    second.cancel();
+    h2.cancel();
   });
-  second = loop.add_read(p2.a, record());
+  h2 = loop.add_read(p2.a, [&](const Fired& f) {
+    got.push_back(f);
+    h1.cancel();
+  });
   ASSERT_EQ(write(p1.b, "x", 1), 1);
   ASSERT_EQ(write(p2.b, "x", 1), 1);
-  loop.run_until_idle();
-  // Whichever epoll reported first ran; if it was `first`, `second` was queued and must not run.
-  ASSERT_GE(got.size(), 1u);
-  if (got[0].fd == p1.a) {
-    EXPECT_EQ(got.size(), 1u);
+  EXPECT_EQ(loop.run_until_idle(), 1u);
+  EXPECT_EQ(got.size(), 1u);
+  EXPECT_FALSE(h1.active());
+  EXPECT_FALSE(h2.active());
+}
+
+// The fds registered in this process's (only) epoll instance, from /proc/self/fdinfo.
+std::vector<int> epoll_registrations() {
+  std::vector<int> fds;
+  for (int fd = 0; fd < 1024; ++fd) {
+    char link[64], target[64] = {};
+    std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    if (readlink(link, target, sizeof target - 1) <= 0) continue;
+    if (std::string(target) != "anon_inode:[eventpoll]") continue;
+    char info[64];
+    std::snprintf(info, sizeof info, "/proc/self/fdinfo/%d", fd);
+    std::ifstream in(info);
+    std::string line;
+    while (std::getline(in, line)) {
+      int tfd = -1;
+      if (std::sscanf(line.c_str(), "tfd: %d", &tfd) == 1) fds.push_back(tfd);
+    }
   }
-  EXPECT_FALSE(second.active());
+  return fds;
+}
+
+bool registered(int fd) {
+  const auto v = epoll_registrations();
+  return std::find(v.begin(), v.end(), fd) != v.end();
+}
+
+TEST_F(EventFdTest, EpollRegistrationFollowsTheTasks) {
+  Pair p;
+  auto r = loop.add_read(p.a, record());
+  EXPECT_FALSE(registered(p.a));  // changes reach the kernel just before the next wait
+  loop.run_until_idle();
+  EXPECT_TRUE(registered(p.a));  // ADD
+  auto w = loop.add_write(p.a, record());
+  loop.run_until_idle();  // MOD to IN|OUT; the write fires at once
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_TRUE(registered(p.a));  // MOD back to IN
+  r.cancel();
+  loop.run_until_idle();
+  EXPECT_FALSE(registered(p.a));  // DEL
 }
 
 TEST_F(EventFdTest, CloseOnDestroyClosesWhenCancelled) {

@@ -123,8 +123,8 @@ TEST_F(EventProcessTest, ChildTimeoutThenLateExitAfterKill) {
   };
   watch = l.add_child(pid, OnChild{&l, &watch, &got}, 5s);
   manual.advance(5s);
-  l.run_until_idle();
-  ASSERT_EQ(got.size(), 1u);
+  l.run_until_idle();  // the timeout runs; the exit may or may not have been reaped yet
+  ASSERT_GE(got.size(), 1u);
   EXPECT_EQ(got[0].reason, Reason::timed_out);
   EXPECT_EQ(got[0].pid, pid);
   while (got.size() < 2 && l.run_once(true)) {
