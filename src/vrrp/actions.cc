@@ -101,6 +101,9 @@ std::string format_log(const Action& a, std::string_view name) {
     case LogEvent::interval_mismatch:
       return fmt::format("({}) advertisement interval mismatch with {} mine={} sec rcv'd={} sec",
                          name, src, seconds_text(a.a), seconds_text(a.b));
+    case LogEvent::timer_expired_late:
+      return fmt::format("({}) VRRP thread timer expired {:.6f} seconds ago", name,
+                         static_cast<double>(a.a) / 1e6);
     case LogEvent::delaying_startup:
       return fmt::format("Delaying startup for {} seconds", seconds_text(a.a));
     case LogEvent::delayed_start_completed: return "Delayed start completed";

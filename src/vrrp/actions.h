@@ -65,6 +65,7 @@ enum class LogEvent : std::uint8_t {
   changing_effective_priority, // (VI) Changing effective priority from A to B
   sent_zero_priority,          // (VI) sent 0 priority
   interval_mismatch,           // (VI) advertisement interval mismatch with X mine=N sec rcv'd=M sec
+  timer_expired_late,          // (VI) VRRP thread timer expired X.XXXXXX seconds ago
   delaying_startup,            // Delaying startup for N seconds
   delayed_start_completed,     // Delayed start completed
   unexpected_event,            // (VI) unexpected event E in state S - ignored

@@ -137,7 +137,9 @@ void Instance::on_backup(const Event& ev, TimePoint now, ActionBuffer& out) {
 
 void Instance::on_master(const Event& ev, TimePoint now, ActionBuffer& out) {
   switch (ev.kind) {
-    case EventKind::advert_timer_expired: return act_send_advert(now, out);
+    case EventKind::advert_timer_expired:
+      if (act_late_to_backup(now, out)) return;
+      return act_send_advert(now, out);
     case EventKind::advert_received: return act_master_rx(ev.advert, now, out);
     case EventKind::garp_delay_expired: return act_send_garp(cfg_.garp.master_repeat, out);
     case EventKind::lower_prio_garp_expired:
@@ -279,6 +281,7 @@ void Instance::act_become_master(TimePoint now, ActionBuffer& out) {
   mai_ = cfg_.advert_interval;
   want_master_ = false;
   preempt_since_.reset();
+  last_advert_sent_ = now;
   out.push(Action{.kind = ActionKind::send_advert, .priority = effective_});
   log(LogEvent::entering_master, LogLevel::info, out);
   if (filters_vips()) out.push(make(ActionKind::install_no_accept_filter));
@@ -297,8 +300,22 @@ void Instance::act_become_master(TimePoint now, ActionBuffer& out) {
 // ---- MASTER ----------------------------------------------------------------------------------
 
 void Instance::act_send_advert(TimePoint now, ActionBuffer& out) {
+  last_advert_sent_ = now;
   out.push(Action{.kind = ActionKind::send_advert, .priority = effective_});
   arm(Timer::advert, now + cfg_.advert_interval, out);
+}
+
+// timer_expired_backup (reference §4.9): our advert timer fired so late that the backups must
+// have timed out and one of them is MASTER now — step down instead of fighting it.
+bool Instance::act_late_to_backup(TimePoint now, ActionBuffer& out) {
+  if (!cfg_.nopreempt || !cfg_.timer_expired_backup) return false;
+  const Duration silent = std::chrono::duration_cast<Duration>(now - last_advert_sent_);
+  const Duration limit = 3 * cfg_.advert_interval +
+                         skew_time(cfg_.version, *cfg_.timer_expired_backup, cfg_.advert_interval);
+  if (silent <= limit) return false;
+  log(LogEvent::timer_expired_late, LogLevel::warning, out, (silent - cfg_.advert_interval).count());
+  act_yield(cfg_.advert_interval, now, out);
+  return true;
 }
 
 void Instance::act_send_garp(std::uint32_t count, ActionBuffer& out) {

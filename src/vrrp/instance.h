@@ -39,6 +39,8 @@
 //  BACKUP  | reload                                  | act_reload              | BACKUP
 //  BACKUP  | shutdown                                | act_stop                | STOP     §6.4.2
 //  MASTER  | advert_timer_expired                    | act_send_advert         | MASTER   §6.4.3
+//  MASTER  | advert_timer_expired far too late       | act_late_to_backup      | BACKUP
+//          |   (timer_expired_backup, nopreempt)     |                         |
 //  MASTER  | advert, priority 0                      | act_send_advert         | MASTER   §6.4.3
 //  MASTER  | advert, lower (or = prio, lower addr)   | act_force_election      | MASTER
 //  MASTER  | advert, owner vs owner, lower addr      | act_owner_conflict      | MASTER
@@ -116,6 +118,7 @@ class Instance {
   void act_owner_conflict(const ReceivedAdvert& adv, TimePoint now, ActionBuffer& out);
   void act_yield(Duration master_interval, TimePoint now, ActionBuffer& out);
   void act_send_advert(TimePoint now, ActionBuffer& out);
+  bool act_late_to_backup(TimePoint now, ActionBuffer& out);
   void act_send_garp(std::uint32_t count, ActionBuffer& out);
   void act_enter_fault(ActionBuffer& out);
   void act_release_to_fault(ActionBuffer& out);
@@ -151,6 +154,7 @@ class Instance {
   bool lower_prio_logged_ = false;   // keepalived logs "discarding" once per state
   bool owner_reduced_ = false;       // owner vs owner: we dropped to 254
   std::optional<TimePoint> preempt_since_;
+  TimePoint last_advert_sent_{};     // MASTER: for timer_expired_backup
   std::optional<TimePoint> owner_conflict_since_;
   std::optional<IpAddress> master_address_;
   Priority master_priority_{};

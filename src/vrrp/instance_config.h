@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "vrrp/types.h"
@@ -38,6 +39,10 @@ struct InstanceConfig {
   bool lower_prio_no_advert = false;
   bool higher_prio_send_advert = false;
   bool owner_ignore_adverts = false;
+  // timer_expired_backup [P] (nopreempt only, reference §4.9): a MASTER whose advert timer fires
+  // so late that its last advert is older than 3 × advert_int + Skew_Time(P) assumes another
+  // router took over meanwhile and drops to BACKUP. Unset = off; the keyword's default P is 254.
+  std::optional<Priority> timer_expired_backup{};
   GarpConfig garp{};
   Duration startup_delay = Duration::zero();            // vrrp_startup_delay (max with delay_after_boot)
   IpAddress primary_address{};                          // our advert source: the tie-breaker

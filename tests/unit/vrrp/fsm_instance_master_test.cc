@@ -28,6 +28,26 @@ TEST(FsmMaster, AdvertTimerSendsAndRearms) {
               ElementsAre("send_advert prio=100", "arm_timer advert @+12000000us"));
 }
 
+TEST(FsmMaster, TimerExpiredBackupStepsDownWhenFarTooLate) {
+  InstanceConfig c = basic_config();
+  c.nopreempt = true;
+  c.timer_expired_backup = Priority{254};
+  Harness h = master(c);  // last advert at 10 s
+  // Limit: 3 × 1 s + skew(254) = 3007812 us of silence. 13.007812 s is still in time.
+  EXPECT_THAT(h.step(EventKind::advert_timer_expired, 13007812us),
+              ElementsAre("send_advert prio=100", "arm_timer advert @+14007812us"));
+  auto late = h.step(EventKind::advert_timer_expired, 17100000us);  // 4.092188 s silent
+  ASSERT_FALSE(late.empty());
+  EXPECT_EQ(late[0], "log (VI_1) VRRP thread timer expired 3.092188 seconds ago");
+  EXPECT_EQ(h.vi.state(), State::backup);
+}
+
+TEST(FsmMaster, LateTimerWithoutTheOptionJustAdvertises) {
+  Harness h = master();
+  EXPECT_THAT(h.step(EventKind::advert_timer_expired, 30s),
+              ElementsAre("send_advert prio=100", "arm_timer advert @+31000000us"));
+}
+
 TEST(FsmMaster, PriorityZeroIsAnsweredAtOnce) {
   // RFC 5798 §6.4.3: "Send an ADVERTISEMENT; Reset the Adver_Timer".
   Harness h = master();
