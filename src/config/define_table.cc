@@ -83,6 +83,8 @@ struct Segment {
   std::string_view name;  // value segments: the name expanded (to catch a name using itself)
 };
 
+bool is_special(char c) { return c == '"' || c == '\\' || c == '#' || c == '!' || c == '$'; }
+
 }  // namespace
 
 SubstResult substitute(LineView in, const Lookup& lookup, std::vector<OwnedLine>& out) {
@@ -163,8 +165,15 @@ SubstResult substitute(LineView in, const Lookup& lookup, std::vector<OwnedLine>
         continue;
       }
     }
-    cur.append(top.text.substr(top.pos, 1), col_of(top, top.pos));
-    ++top.pos;
+    // Copy this character and the run of ordinary ones after it in one go.
+    std::size_t end = top.pos + 1;
+    while (end < top.text.size() && !is_special(top.text[end])) ++end;
+    if (&top == &stack.front()) {
+      cur.append(in.sub(top.pos, end - top.pos));
+    } else {
+      cur.append(top.text.substr(top.pos, end - top.pos), top.col);
+    }
+    top.pos = end;
     if (cur.text.size() > kMaxLineBytes) return SubstResult::runaway;
   }
   if (replacements == 0) return SubstResult::unchanged;

@@ -20,7 +20,11 @@ LineView LineView::sub(std::size_t pos, std::size_t n) const {
 
 void OwnedLine::append(LineView v) {
   text.append(v.text);
-  for (std::size_t i = 0; i < v.text.size(); ++i) cols.push_back(v.col(i));
+  if (v.cols) {
+    cols.insert(cols.end(), v.cols, v.cols + v.text.size());
+  } else {
+    for (std::size_t i = 0; i < v.text.size(); ++i) cols.push_back(v.first_col + static_cast<std::uint32_t>(i));
+  }
 }
 
 void OwnedLine::append(std::string_view s, std::uint32_t col) {
