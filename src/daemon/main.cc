@@ -1,13 +1,16 @@
 // vigild — the vigil daemon: keepalived's command line, process model and signals.
 // See daemon/parent.h (parent) and daemon/child.h (VRRP child).
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -71,13 +74,33 @@ void log_banner(Logger& log, const std::vector<std::string>& args, const Options
   log.info("Configuration file {}", o.config_file);
 }
 
+// -s NAME: run in the network namespace `ip netns` calls NAME (/run/netns/NAME). keepalived
+// also creates the namespace if needed and bind-mounts a private /run/keepalived; vigild only
+// joins an existing one.
+bool enter_namespace(const std::string& name, Logger& log) {
+  const std::string path = "/run/netns/" + name;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) {
+    log.error("Unable to enter network namespace {} ({}) - {}", name, path, std::strerror(errno));
+    if (fd >= 0) ::close(fd);
+    return false;
+  }
+  ::close(fd);
+  return true;
+}
+
 int run_daemon(const std::vector<std::string>& args, Options o) {
   make_paths_absolute(o);
   ::umask(o.umask.value_or(0177));  // keepalived's default: IXUSR|IRWXG|IRWXO
+  if (o.core_dump) {
+    const rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
+    (void)::setrlimit(RLIMIT_CORE, &unlimited);
+  }
 
   Logger log(o.log_detail);
   configure_logger(log, o, ProcessRole::parent);
   log_banner(log, args, o);
+  if (!o.net_namespace.empty() && !enter_namespace(o.net_namespace, log)) return kExitFatal;
 
   auto loader = make_config_loader(o);
   LoadResult initial = loader->load(o.config_file);

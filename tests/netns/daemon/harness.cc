@@ -113,7 +113,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 Vigild::Vigild(const Netns& ns, const TempDir& dir, std::vector<std::string> args,
-               std::vector<std::string> extra_env)
+               std::vector<std::string> extra_env, bool enter_ns)
     : log_path_(dir.file(fmt::format("vigild-{}.log", g_counter++))) {
   const std::string netns_path = "/run/netns/" + ns.name();
   const int log_fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -122,8 +122,10 @@ Vigild::Vigild(const Netns& ns, const TempDir& dir, std::vector<std::string> arg
   args.insert(args.begin(), VIGILD_PATH);
   pid_ = ::fork();
   if (pid_ == 0) {
-    const int ns_fd = ::open(netns_path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (ns_fd < 0 || ::setns(ns_fd, CLONE_NEWNET) != 0) _exit(120);
+    if (enter_ns) {
+      const int ns_fd = ::open(netns_path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (ns_fd < 0 || ::setns(ns_fd, CLONE_NEWNET) != 0) _exit(120);
+    }
     ::dup2(log_fd, 1);
     ::dup2(log_fd, 2);
     std::vector<char*> argv, envp;

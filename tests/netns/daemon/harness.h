@@ -53,8 +53,9 @@ std::vector<std::string> lines_of(const std::string& text);
 // A running vigild (our direct child). stdout+stderr go to `log` (use -l so logs land there).
 class Vigild {
  public:
+  // `enter_ns` false: start it in the test's own namespace (for -s NAME).
   Vigild(const Netns& ns, const TempDir& dir, std::vector<std::string> args,
-         std::vector<std::string> extra_env = {});
+         std::vector<std::string> extra_env = {}, bool enter_ns = true);
   ~Vigild();  // SIGKILL + reap if still running
   pid_t pid() const { return pid_; }
   std::string log() const { return read_file(log_path_); }

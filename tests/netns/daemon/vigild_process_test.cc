@@ -298,3 +298,52 @@ TEST_F(VigildProcess, SystemdNotifications) {
 
 }  // namespace
 }  // namespace vigil::daemon::test
+
+namespace vigil::daemon::test {
+namespace {
+
+// Without -n the launched process forks the daemon and exits 0; the daemon writes the pidfile.
+TEST_F(VigildProcess, DaemonisesWithoutDashN) {
+  Vigild launcher(ns_, dir_, {"-l", "-G", "-f", conf_, "-p", pidfile_, "-r", vrrp_pidfile_});
+  EXPECT_EQ(launcher.wait_exit(kStartTimeout), 0) << launcher.log();
+  std::optional<pid_t> daemon, child;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        daemon = pid_in(pidfile_);
+        child = pid_in(vrrp_pidfile_);
+        return daemon && child && alive(*daemon) && alive(*child);
+      },
+      kStartTimeout));
+  EXPECT_NE(*daemon, launcher.pid());
+  EXPECT_EQ(parent_of(*child), *daemon);
+  ASSERT_EQ(::kill(*daemon, SIGTERM), 0);
+  EXPECT_TRUE(wait_until([&] { return !alive(*daemon) && !alive(*child); }, kStopTimeout));
+  EXPECT_TRUE(wait_until([&] { return ::access(pidfile_.c_str(), F_OK) != 0; }, kStopTimeout));
+}
+
+// -g FILE: the parent logs to FILE, the child to FILE with _vrrp before the extension.
+TEST_F(VigildProcess, LogFilesPerProcess) {
+  const std::string log = dir_.file("k.log");
+  auto d = start({"-g" + log});
+  EXPECT_NE(read_file(log).find("Starting VRRP child process"), std::string::npos);
+  ASSERT_EQ(::kill(d->pid(), SIGUSR1), 0);
+  EXPECT_TRUE(wait_until(
+      [&] { return read_file(dir_.file("k_vrrp.log")).find("Printing VRRP data") != std::string::npos; },
+      kDumpTimeout));
+}
+
+// -s NAME: started outside the namespace, vigild joins it (d0 exists only there).
+TEST_F(VigildProcess, NamespaceOption) {
+  auto args = base_args();
+  args.insert(args.end(), {"-s", ns_.name()});
+  Vigild d(ns_, dir_, args, {}, /*enter_ns=*/false);
+  ASSERT_TRUE(wait_until([&] { return d.log_has("Startup complete"); }, kStartTimeout)) << d.log();
+  const pid_t child = child_pid();
+  EXPECT_EQ(read_file(fmt::format("/proc/{}/net/dev", child)).find(" d0:") != std::string::npos,
+            true);
+  ASSERT_EQ(::kill(d.pid(), SIGTERM), 0);
+  EXPECT_EQ(d.wait_exit(kStopTimeout), 0);
+}
+
+}  // namespace
+}  // namespace vigil::daemon::test
