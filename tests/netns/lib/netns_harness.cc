@@ -1,8 +1,13 @@
 #include "netns_harness.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -145,6 +150,55 @@ bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds tim
     if (Clock::now() >= deadline) return pred();
     std::this_thread::sleep_for(step);
   }
+}
+
+PacketCapture::PacketCapture(const std::string& netns, const std::string& ifname) {
+  NetnsScope in(netns);
+  fd_ = ::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+  if (fd_ < 0) throw std::runtime_error("PacketCapture: socket: " + std::string(std::strerror(errno)));
+  sockaddr_ll sll{};
+  sll.sll_family = AF_PACKET;
+  sll.sll_protocol = htons(ETH_P_ALL);
+  sll.sll_ifindex = static_cast<int>(::if_nametoindex(ifname.c_str()));
+  if (sll.sll_ifindex == 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&sll), sizeof sll) != 0) {
+    std::string err = std::strerror(errno);
+    ::close(fd_);
+    throw std::runtime_error("PacketCapture: bind to " + ifname + " in " + netns + ": " + err);
+  }
+}
+
+PacketCapture::~PacketCapture() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::optional<PacketCapture::Frame> PacketCapture::read_one() {
+  std::uint8_t buf[65536];
+  sockaddr_ll from{};
+  socklen_t len = sizeof from;
+  ssize_t n = ::recvfrom(fd_, buf, sizeof buf, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from), &len);
+  if (n < 0) return std::nullopt;
+  return Frame{std::vector<std::uint8_t>(buf, buf + n), from.sll_pkttype == PACKET_OUTGOING};
+}
+
+std::optional<PacketCapture::Frame> PacketCapture::next(const std::function<bool(const Frame&)>& match,
+                                                        std::chrono::milliseconds timeout) {
+  std::optional<Frame> found;
+  wait_until([&] {
+    while (auto f = read_one()) {
+      if (match(*f)) {
+        found = std::move(f);
+        return true;
+      }
+    }
+    return false;
+  }, timeout);
+  return found;
+}
+
+std::vector<PacketCapture::Frame> PacketCapture::drain() {
+  std::vector<Frame> out;
+  while (auto f = read_one()) out.push_back(std::move(*f));
+  return out;
 }
 
 void remove_stale_namespaces(const std::string& prefix) {

@@ -20,6 +20,7 @@
 //   int rc = run_in_child(ns, [] { ... return 0; });   // fork, setns in the child, run, exit code back
 //   ChildProcess d(ns, {"/path/vigil", "-n"});          // long-running process, killed by PID at scope end
 //   ASSERT_TRUE(wait_until([&]{ return cond(); }, 2s));  // poll a condition with a stated timeout
+//   PacketCapture cap(topo.bridge_ns(), "br0");          // what crossed the bridge (AF_PACKET)
 //
 // Which way to run code "in" a namespace: NetnsScope is the default (cheap, single process, the
 // gtest assertions work, and fds opened inside keep their namespace — so one test can hold sockets
@@ -31,9 +32,11 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -134,6 +137,33 @@ class Topology {
   std::vector<std::unique_ptr<Netns>> owned_;  // bridge first; destroyed in reverse
   Netns* bridge_ = nullptr;
   std::map<std::string, Node> nodes_;
+};
+
+// Every frame on one interface of a namespace (AF_PACKET, ETH_P_ALL), from construction on;
+// the socket is opened inside `netns` and stays there. For asserting what went on the wire:
+//   PacketCapture cap(topo.bridge_ns(), "br0");          // or (node.ns, "eth0")
+//   auto f = cap.next([](const Frame& f) { return f.ethertype() == 0x0806; }, 2s);
+class PacketCapture {
+ public:
+  struct Frame {
+    std::vector<std::uint8_t> bytes;  // from the Ethernet header on
+    bool outgoing = false;            // sent by this host (PACKET_OUTGOING)
+    std::uint16_t ethertype() const {
+      return bytes.size() < 14 ? 0 : static_cast<std::uint16_t>(bytes[12] << 8 | bytes[13]);
+    }
+  };
+  PacketCapture(const std::string& netns, const std::string& ifname);
+  ~PacketCapture();
+  PacketCapture(const PacketCapture&) = delete;
+  PacketCapture& operator=(const PacketCapture&) = delete;
+  // The next frame (in arrival order) for which match() is true; frames before it are consumed.
+  std::optional<Frame> next(const std::function<bool(const Frame&)>& match, std::chrono::milliseconds timeout);
+  // Everything queued right now.
+  std::vector<Frame> drain();
+
+ private:
+  std::optional<Frame> read_one();
+  int fd_ = -1;
 };
 
 // Deletes namespaces named "<prefix><pid>-*" whose pid is no longer running.

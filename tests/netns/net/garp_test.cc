@@ -11,7 +11,6 @@
 
 #include <gtest/gtest.h>
 
-#include "net/fd.h"
 #include "net/sysctl.h"
 #include "net_test_util.h"
 #include "netns_harness.h"
@@ -73,37 +72,6 @@ TEST(GarpFrames, NaMatchesKeepalivedCaptureWithAndWithoutRouterFlag) {
   EXPECT_EQ(std::vector<std::uint8_t>(router.begin(), router.end()), captured_na(true));
 }
 
-// A packet socket in the receiving namespace that sees every frame on eth0.
-Fd capture_socket() {
-  Fd fd{::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL))};
-  EXPECT_TRUE(fd) << std::strerror(errno);
-  sockaddr_ll sll{};
-  sll.sll_family = AF_PACKET;
-  sll.sll_protocol = htons(ETH_P_ALL);
-  sll.sll_ifindex = test::ifindex("eth0");
-  EXPECT_EQ(::bind(fd.get(), reinterpret_cast<sockaddr*>(&sll), sizeof sll), 0);
-  return fd;
-}
-
-// Frames received until one satisfies `match`, or `timeout`.
-template <class Match>
-std::optional<std::vector<std::uint8_t>> capture(const Fd& fd, Match match, std::chrono::milliseconds timeout) {
-  std::optional<std::vector<std::uint8_t>> found;
-  testing::wait_until([&] {
-    std::uint8_t buf[2048];
-    ssize_t n;
-    while ((n = ::recv(fd.get(), buf, sizeof buf, MSG_DONTWAIT)) > 0) {
-      std::vector<std::uint8_t> f(buf, buf + n);
-      if (match(f)) {
-        found = std::move(f);
-        return true;
-      }
-    }
-    return false;
-  }, timeout);
-  return found;
-}
-
 // A frame crosses two veths and a bridge in microseconds; 2 s covers a loaded machine.
 constexpr auto kDelivery = 2s;
 
@@ -120,23 +88,22 @@ Mac mac_of(const std::string& text) {
 
 TEST_F(GarpWireTest, GarpArrivesInOtherNamespace) {
   const auto& a = topo.node("a");
-  Fd cap = [&] { NetnsScope in(topo.node("b").ns); return capture_socket(); }();
+  testing::PacketCapture cap(topo.node("b").ns, "eth0");
   auto tx = [&] { NetnsScope in(a.ns); return GarpSender::open(test::ifindex("eth0"), mac_of(a.mac)); }();
   ASSERT_TRUE(tx) << tx.error().str();
   ASSERT_TRUE(tx->send_garp(ip("10.99.0.100")));
-  auto f = capture(cap, [](const auto& fr) { return fr.size() >= 14 && fr[12] == 0x08 && fr[13] == 0x06; },
-                   kDelivery);
+  auto f = cap.next([](const auto& fr) { return fr.ethertype() == ETH_P_ARP; }, kDelivery);
   ASSERT_TRUE(f);
   auto want = build_garp_frame(mac_of(a.mac), ip("10.99.0.100"));
-  EXPECT_EQ(*f, std::vector<std::uint8_t>(want.begin(), want.end()));
-  EXPECT_EQ(f->size(), 42u);  // veth: not padded
+  EXPECT_EQ(f->bytes, std::vector<std::uint8_t>(want.begin(), want.end()));
+  EXPECT_EQ(f->bytes.size(), 42u);  // veth: not padded
 }
 
 TEST_F(GarpWireTest, NaArrivesWithRouterFlagFromForwardingSysctl) {
   const auto& a = topo.node("a");
-  Fd cap = [&] { NetnsScope in(topo.node("b").ns); return capture_socket(); }();
-  auto is_na = [](const std::vector<std::uint8_t>& fr) {
-    return fr.size() >= 55 && fr[12] == 0x86 && fr[13] == 0xdd && fr[20] == 58 && fr[54] == 136;
+  testing::PacketCapture cap(topo.node("b").ns, "eth0");
+  auto is_na = [](const testing::PacketCapture::Frame& fr) {
+    return fr.bytes.size() >= 55 && fr.ethertype() == ETH_P_IPV6 && fr.bytes[20] == 58 && fr.bytes[54] == 136;
   };
   for (bool forwarding : {false, true}) {
     bool router = false;
@@ -149,8 +116,9 @@ TEST_F(GarpWireTest, NaArrivesWithRouterFlagFromForwardingSysctl) {
     ASSERT_TRUE(tx) << tx.error().str();
     EXPECT_EQ(router, forwarding);
     ASSERT_TRUE(tx->send_na(ip("fd99::100"), router));
-    auto f = capture(cap, is_na, kDelivery);
-    ASSERT_TRUE(f);
+    auto got = cap.next(is_na, kDelivery);
+    ASSERT_TRUE(got);
+    const std::vector<std::uint8_t>* f = &got->bytes;
     auto want = build_na_frame(mac_of(a.mac), ip("fd99::100"), router);
     EXPECT_EQ(*f, std::vector<std::uint8_t>(want.begin(), want.end()));
     EXPECT_EQ((*f)[21], 255);                          // hop limit

@@ -98,34 +98,18 @@ TEST_F(VmacTest, ExistingMatchingMacvlanIsReusedAndMismatchRefused) {
 }
 
 TEST_F(VmacTest, GarpLeavesWithTheVmacMac) {
-  // Capture in b: a packet socket that sees every frame arriving on b's eth0.
-  Fd cap = [&] {
-    NetnsScope in(topo.node("b").ns);
-    Fd fd{::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ARP))};
-    sockaddr_ll sll{};
-    sll.sll_family = AF_PACKET;
-    sll.sll_protocol = htons(ETH_P_ARP);
-    sll.sll_ifindex = test::ifindex("eth0");
-    EXPECT_EQ(::bind(fd.get(), reinterpret_cast<sockaddr*>(&sll), sizeof sll), 0);
-    return fd;
-  }();
+  testing::PacketCapture cap(topo.node("b").ns, "eth0");
   NetnsScope in(a().ns);
   auto v = Vmac::create({.parent_ifindex = test::ifindex("eth0"), .vrid = {58}});
   ASSERT_TRUE(v) << v.error().str();
   auto tx = GarpSender::open(v->ifindex(), v->mac());
   ASSERT_TRUE(tx) << tx.error().str();
   ASSERT_TRUE(tx->send_garp(test::ip("10.99.0.100")));
-  std::vector<std::uint8_t> got;
   // One frame over veth + bridge: microseconds; 2 s covers a loaded machine.
-  ASSERT_TRUE(testing::wait_until([&] {
-    std::uint8_t buf[128];
-    ssize_t n = ::recv(cap.get(), buf, sizeof buf, MSG_DONTWAIT);
-    if (n <= 0) return false;
-    got.assign(buf, buf + n);
-    return true;
-  }, std::chrono::seconds(2)));
+  auto got = cap.next([](const auto& f) { return f.ethertype() == ETH_P_ARP; }, std::chrono::seconds(2));
+  ASSERT_TRUE(got);
   auto want = build_garp_frame({0x00, 0x00, 0x5e, 0x00, 0x01, 0x3a}, test::ip("10.99.0.100"));
-  EXPECT_EQ(got, std::vector<std::uint8_t>(want.begin(), want.end()));
+  EXPECT_EQ(got->bytes, std::vector<std::uint8_t>(want.begin(), want.end()));
 }
 
 TEST_F(VmacTest, RelaxAllRpFilterKeepsEffectiveFilteringAndRestores) {

@@ -90,6 +90,61 @@ TEST_F(VrrpSocketTest, Ipv4MulticastArrivesWithTtlAndMetadata) {
   EXPECT_TRUE(got[0].meta.destination_multicast);
 }
 
+// On the wire (captured on the bridge): the IPv4 header exactly as the caller built it, with the
+// kernel's header checksum, and the Ethernet multicast MAC for 224.0.0.18.
+TEST_F(VrrpSocketTest, Ipv4AdvertOnTheWireKeepsOurHeader) {
+  const auto& a = topo.node("a");
+  testing::PacketCapture cap(topo.bridge_ns(), "br0");
+  auto tx = [&] {
+    NetnsScope in(a.ns);
+    return VrrpSender::open({.family = vrrp::Family::inet, .ifindex = test::ifindex("eth0")});
+  }();
+  ASSERT_TRUE(tx) << tx.error().str();
+  auto group = vrrp_group(vrrp::Family::inet);
+  auto packet = ipv4_packet(ip(a.ipv4), group, 0x1234, kAdvert);
+  ASSERT_TRUE(tx->send(packet, group));
+  auto f = cap.next([](const auto& fr) { return fr.ethertype() == 0x0800 && fr.bytes.size() > 23 && fr.bytes[23] == 112; },
+                    kDelivery);
+  ASSERT_TRUE(f);
+  const auto& b = f->bytes;
+  ASSERT_EQ(b.size(), 14 + packet.size());  // 46 bytes, unpadded on veth (as in the captures)
+  EXPECT_EQ(std::vector<std::uint8_t>(b.begin(), b.begin() + 6),
+            (std::vector<std::uint8_t>{0x01, 0x00, 0x5e, 0x00, 0x00, 0x12}));
+  EXPECT_EQ(b[15], 0xc0);                  // TOS
+  EXPECT_EQ(b[18], 0x12);                  // IP ID as given
+  EXPECT_EQ(b[19], 0x34);
+  EXPECT_EQ(b[20] & 0x40, 0);              // DF clear
+  EXPECT_EQ(b[22], 255);                   // TTL
+  EXPECT_EQ(test::sum16(b.data() + 14, 20), 0xffffu);  // header checksum filled by the kernel
+  EXPECT_TRUE(std::equal(packet.begin() + 12, packet.end(), b.begin() + 26));  // addresses + VRRP
+}
+
+// IPv6: the kernel's header carries traffic class 0xc0 and hop limit 255.
+TEST_F(VrrpSocketTest, Ipv6AdvertOnTheWire) {
+  const auto& a = topo.node("a");
+  testing::PacketCapture cap(topo.bridge_ns(), "br0");
+  auto tx = [&] {
+    NetnsScope in(a.ns);
+    return VrrpSender::open({.family = vrrp::Family::inet6, .ifindex = test::ifindex("eth0"),
+                             .source6 = ip(a.ll6)});
+  }();
+  ASSERT_TRUE(tx) << tx.error().str();
+  std::vector<std::uint8_t> msg = {0x31, 0x35, 0x96, 0x01, 0x00, 0x64, 0x00, 0x00};
+  auto vip = ip("fe80::53");
+  msg.insert(msg.end(), vip.data(), vip.data() + 16);
+  ASSERT_TRUE(tx->send(msg, vrrp_group(vrrp::Family::inet6)));
+  auto f = cap.next([](const auto& fr) { return fr.ethertype() == 0x86dd && fr.bytes.size() > 20 && fr.bytes[20] == 112; },
+                    kDelivery);
+  ASSERT_TRUE(f);
+  const auto& b = f->bytes;
+  ASSERT_EQ(b.size(), 14u + 40u + msg.size());
+  EXPECT_EQ(std::vector<std::uint8_t>(b.begin(), b.begin() + 6),
+            (std::vector<std::uint8_t>{0x33, 0x33, 0x00, 0x00, 0x00, 0x12}));
+  EXPECT_EQ(((b[14] & 0x0f) << 4) | (b[15] >> 4), 0xc0);  // traffic class
+  EXPECT_EQ(b[21], 255);                                  // hop limit
+  EXPECT_TRUE(std::equal(b.begin() + 22, b.begin() + 38, ip(a.ll6).data()));
+}
+
 TEST_F(VrrpSocketTest, Ipv4UnicastToPeer) {
   const auto& a = topo.node("a");
   const auto& b = topo.node("b");
