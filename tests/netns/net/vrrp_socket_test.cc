@@ -306,6 +306,20 @@ TEST_F(VrrpSocketTest, FloodIsDrainedInPassesOfAtMostTheLimit) {
   for (int i = 0; i < kCount; ++i) ASSERT_EQ(seqs[static_cast<std::size_t>(i)], i);
 }
 
+// RAII: the receiver's group membership lives exactly as long as the object.
+TEST_F(VrrpSocketTest, GroupMembershipEndsWithTheReceiver) {
+  const auto& b = topo.node("b");
+  auto joined = [&] { return testing::sh(b.exec("ip maddr show dev eth0")).find("224.0.0.18") != std::string::npos; };
+  EXPECT_FALSE(joined());
+  {
+    NetnsScope in(b.ns);
+    auto rx = VrrpReceiver::open({.family = vrrp::Family::inet, .ifindex = test::ifindex("eth0")});
+    ASSERT_TRUE(rx) << rx.error().str();
+    EXPECT_TRUE(joined());
+  }
+  EXPECT_FALSE(joined());
+}
+
 TEST(VrrpSocketErrors, BadInterfaceIsAnErrorNotACrash) {
   auto rx = VrrpReceiver::open({.family = vrrp::Family::inet, .ifindex = 999999});
   ASSERT_FALSE(rx);
