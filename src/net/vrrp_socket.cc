@@ -154,7 +154,9 @@ Status VrrpSender::send(std::span<const std::uint8_t> bytes, const vrrp::IpAddre
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
-  if (opts_.family == vrrp::Family::inet6 && opts_.source6) {
+  // IPv6 source: source6, else the unicast source (what keepalived's unicast_src_ip means).
+  const std::optional<vrrp::IpAddress>& src6 = opts_.source6 ? opts_.source6 : opts_.unicast_source;
+  if (opts_.family == vrrp::Family::inet6 && src6) {
     msg.msg_control = control;
     msg.msg_controllen = sizeof control;
     cmsghdr* c = CMSG_FIRSTHDR(&msg);
@@ -162,7 +164,7 @@ Status VrrpSender::send(std::span<const std::uint8_t> bytes, const vrrp::IpAddre
     c->cmsg_type = IPV6_PKTINFO;
     c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
     in6_pktinfo info{};
-    info.ipi6_addr = to_in6_addr(*opts_.source6);
+    info.ipi6_addr = to_in6_addr(*src6);
     info.ipi6_ifindex = static_cast<unsigned>(opts_.ifindex);
     std::memcpy(CMSG_DATA(c), &info, sizeof info);
   }

@@ -36,7 +36,8 @@ struct VrrpSocketOptions {
   int ifindex = 0;                                // the interface (or VMAC) to use
   std::optional<vrrp::IpAddress> group = {};         // default vrrp_group(family)
   std::optional<vrrp::IpAddress> unicast_source = {};  // set = unicast mode, bind here (IP_FREEBIND)
-  std::optional<vrrp::IpAddress> source6 = {};        // IPv6 source to send from (pktinfo); default: kernel's
+  std::optional<vrrp::IpAddress> source6 = {};        // IPv6 source to send from (pktinfo); default:
+                                                      // unicast_source, else the kernel's choice
   int protocol = kIpProtoVrrp;                    // 51 for AH
   int hop_limit = 255;                            // IPv6 multicast and unicast (unicast_ttl)
   int traffic_class = 0xc0;                       // IPv6 (IPv4 TOS is in the caller's header)

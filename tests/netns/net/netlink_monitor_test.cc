@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "net/netlink.h"
 #include "net_test_util.h"
 #include "netns_harness.h"
 
@@ -101,6 +102,43 @@ TEST_F(MonitorTest, LinkAddedAndDeleted) {
     auto* l = std::get_if<LinkEvent>(&m);
     return l && l->deleted && l->name == "mon0";
   }));
+}
+
+// A monitor that cannot keep up says so (ENOBUFS -> overrun) instead of failing or going quiet.
+TEST_F(MonitorTest, OverrunIsReportedAndMonitorKeepsWorking) {
+  std::optional<NetlinkMonitor> tiny;
+  std::optional<Netlink> nl;
+  {
+    NetnsScope in(topo.node("a").ns);
+    auto m = NetlinkMonitor::open({}, 1);  // the kernel rounds this up to its minimum (~2 KiB)
+    ASSERT_TRUE(m) << m.error().str();
+    tiny.emplace(std::move(*m));
+    auto n = Netlink::open();
+    ASSERT_TRUE(n);
+    nl.emplace(std::move(*n));
+  }
+  NetlinkBatch b = nl->batch();
+  for (int i = 0; i < 200; ++i) {
+    b.add(Op::add, AddressSpec{.ifindex = eth0, .address = ip("10.99.7." + std::to_string(i + 1)), .prefix = 32});
+  }
+  auto r = nl->commit(b);
+  ASSERT_TRUE(r);
+  bool overrun = false;
+  auto d = tiny->drain([](const NetlinkMessage&) {});
+  ASSERT_TRUE(d) << d.error().str();
+  overrun = d->overrun;
+  EXPECT_TRUE(overrun);  // 200 notifications (~100 B each) cannot fit a ~2 KiB buffer
+  // Still usable afterwards: the next change is seen.
+  sh(topo.node("a").exec("ip addr del 10.99.7.1/32 dev eth0"));
+  bool seen = false;
+  EXPECT_TRUE(testing::wait_until([&] {
+    auto more = tiny->drain([&](const NetlinkMessage& m) {
+      auto* e = std::get_if<AddressEvent>(&m);
+      seen = seen || (e && e->deleted && e->address == ip("10.99.7.1"));
+    });
+    return !more || seen;
+  }, kNotify));
+  EXPECT_TRUE(seen);
 }
 
 TEST_F(MonitorTest, RoutesAndRulesWhenAsked) {

@@ -239,7 +239,7 @@ TEST_F(VrrpSocketTest, Ipv6UnicastHopLimit) {
   auto tx = [&] {
     NetnsScope in(a.ns);
     return VrrpSender::open({.family = vrrp::Family::inet6, .ifindex = test::ifindex("eth0"),
-                             .unicast_source = ip(a.ipv6), .source6 = ip(a.ipv6)});
+                             .unicast_source = ip(a.ipv6)});  // also the IPv6 source
   }();
   ASSERT_TRUE(tx) << tx.error().str();
   std::vector<std::uint8_t> msg = {0x31, 0x35, 0x96, 0x01, 0x00, 0x64, 0x00, 0x00};
