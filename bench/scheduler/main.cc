@@ -267,6 +267,7 @@ int main(int argc, char** argv) {
   const int runs = argc > 1 ? std::max(1, std::atoi(argv[1])) : 7;
   const std::string only = argc > 2 ? argv[2] : "";
   const bool churn = only.empty() || only == "churn";
+  const bool churn_reused_only = only == "churn-reused";  // for profiling
   const bool retime = only.empty() || only == "retime";
   const bool fd = only.empty() || only == "fd";
   MonotonicClock clock;
@@ -306,6 +307,7 @@ int main(int argc, char** argv) {
         vigil_fn();
       }
     };
+    if (churn_reused_only) v1r.push_back(churn_vigil(*reused, churn_handles, churn_off, true));
     if (churn) {
       both([&] { v1.push_back(churn_vigil(*fresh(kChurnTimers), churn_handles, churn_off, true)); },
            [&] { EvLoop e; l1.push_back(churn_libev(e.l, churn_watchers, churn_off)); });
@@ -330,6 +332,7 @@ int main(int argc, char** argv) {
     row("  same, vigil add_timer (clock read per add)", median(v1b), median(l1));
     row("  same, one loop reused across runs", median(v1r), median(l1r));
   }
+  if (churn_reused_only) std::printf("vigil churn, reused loop: %.2f ms\n", median(v1r));
   if (retime) row("retime (10k timers x 100 pushes)", median(v2), median(l2));
   if (fd) {
     row("fd dispatch (1000 pairs, 100 active, 100k)", median(v3), median(l3));

@@ -25,7 +25,7 @@ enum class Reason : std::uint8_t {
   ready,            // read/write task: the fd is readable / writable
   timed_out,        // read/write/child task: its timeout passed first
   error,            // read/write task: EPOLLERR, or the fd could not be watched (bad fd, regular file)
-  hangup,           // read/write task: EPOLLHUP / EPOLLRDHUP (peer gone; data may still be readable)
+  hangup,           // read/write task: EPOLLHUP (peer gone; data may still be readable)
   exited,           // child task: the process was reaped; `status` is the waitpid() status
   timer,            // timer or shutdown timer expired
   event,            // add_event() task

@@ -33,15 +33,23 @@
 // step. A poll step reads the clock, moves every expired deadline to the ready queue in
 // (deadline, insertion) order, then the fds epoll reports ready, then the signals read from the
 // signalfd (reaping children on SIGCHLD). Because the queues are re-read after every callback,
-// events added by a callback run before the rest of the ready queue.
+// events added by a callback run before the rest of the ready queue. A read task whose timeout
+// and data come due in the same poll step is told `timed_out` first; the data (level-triggered)
+// is reported at the next step.
+//
+// Time: relative durations given to add_* / retime_after are measured from clock.now() at the
+// call. Loop::now() is the clock reading of the last poll step (keepalived's cached time_now).
 //
 // Task kinds:
 //  * add_read / add_write: one read and one write task per fd (a second is refused, logged, and
 //    returns an inactive handle: cancel the old one first). One-shot by default, like keepalived:
 //    after it fires, re-add it. {.persistent = true} keeps it registered after `ready` (a timeout,
 //    once fired, is gone until retime(); error/hangup end it). Callback reason: ready, timed_out,
-//    error (EPOLLERR, or the fd cannot be watched), hangup (EPOLLHUP/EPOLLRDHUP). On error/hangup
-//    the read task is told; the write task only if there is no read task.
+//    error (EPOLLERR, or the fd cannot be watched: bad fd, regular file), hangup (EPOLLHUP). On
+//    error/hangup the read task is told; the write task only if there is no read task.
+//    Prefer persistent tasks for sockets read on every packet: a one-shot task re-added from its
+//    callback costs an epoll_ctl(MOD) per wake-up, because the fd may have been closed and its
+//    number reused in between, and only the kernel can tell.
 //    {.close_on_destroy = true}: the loop closes the fd if the task ends without its callback
 //    running (cancelled, dropped at shutdown, loop destroyed). Close an fd only after cancelling
 //    its tasks (or via close_on_destroy).
@@ -79,6 +87,9 @@
 // Loop is also fork-safe (no epoll_ctl, no waitpid), so in a child outside any callback simply
 // destroy it and construct a new one. A child that execs should call unblock_signals_for_exec()
 // first (the loop's signals are blocked, and an exec'd program inherits the mask).
+//
+// Callbacks must not throw: the loop does not catch, and a task whose callback threw is left
+// half-run (the error policy is to crash and let the parent respawn).
 //
 // Not thread-safe: one loop per thread, all calls on that thread.
 #pragma once
