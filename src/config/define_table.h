@@ -21,7 +21,7 @@
 
 namespace vigil::config::lex {
 
-inline constexpr std::size_t kMaxLineBytes = 1 << 20;  // longest line substitution may build
+inline constexpr std::size_t kMaxLineBytes = 64 * 1024;  // longest line substitution may build
 
 inline bool is_name_start(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
