@@ -84,6 +84,10 @@ struct Action {
   std::int64_t a = 0, b = 0;          // log numbers (priorities, intervals in usec, event kind)
   IpAddress address{};                // log: the advert's source
 
+  static Action of(ActionKind k) { return Action{.kind = k}; }
+  static Action with(ActionKind k, State s, Priority p) {
+    return Action{.kind = k, .state = s, .priority = p};
+  }
   friend bool operator==(const Action&, const Action&) = default;
 };
 

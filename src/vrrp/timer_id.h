@@ -17,6 +17,7 @@ enum class Timer : std::uint8_t {
   startup_delay,    // vrrp_startup_delay
 };
 inline constexpr std::size_t kTimerCount = 6;
+constexpr std::size_t index(Timer t) { return static_cast<std::size_t>(t); }
 
 constexpr std::string_view to_string(Timer t) {
   switch (t) {
