@@ -2,8 +2,9 @@
 //
 // Like keepalived's parser, each block kind has a table: keyword → handler, and whether the
 // keyword takes a block. The walker looks each statement up in the table for its block; an
-// unknown keyword is a warning with file:line ("Unknown keyword"), its block (if any) is skipped,
-// and the walk goes on. Handlers parse their words into the model and report bad values.
+// unknown keyword is reported with file:line:col ("Unknown keyword"), its block (if any) is
+// skipped, and the walk goes on. It is an error, not a warning: keepalived 2.2.7's -t exits 5
+// for it (checked with the real binary), and `-t` must give the same verdict. Handlers parse their words into the model and report bad values.
 //
 // Most rows use the generic handlers below (flag / number / seconds / string / address), so a
 // table reads as a list of `{"keyword", handler, shape}` rows; anything with its own syntax has a
@@ -85,7 +86,8 @@ void walk_block(ParseCtx& ctx, const std::vector<Stmt>& body, std::span<const Ke
     const Token& kw = s.keyword();
     const Keyword<Obj>* k = kw.quoted ? nullptr : find_keyword(table, kw.text);
     if (!k) {
-      ctx.warning(kw, fmt::format("Unknown keyword '{}' in {}{}: ignored", kw.text, where,
+      // keepalived 2.2.7 counts this as a config error (-t exits 5) and carries on.
+      ctx.error(kw, fmt::format("Unknown keyword '{}' in {}{}: ignored", kw.text, where,
                                   s.has_block ? " (its block is skipped)" : ""));
       continue;
     }

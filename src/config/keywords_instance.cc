@@ -171,7 +171,7 @@ void kw_authentication(ParseCtx& ctx, const Stmt& s, VI& vi) {
       }
       vi.auth_pass.set(pass, a.loc());
     } else {
-      ctx.warning(a.keyword(), fmt::format("Unknown keyword '{}' in authentication: ignored", k));
+      ctx.error(a.keyword(), fmt::format("Unknown keyword '{}' in authentication: ignored", k));
     }
   }
 }

@@ -79,7 +79,7 @@ void top_track_group(ParseCtx& ctx, const Stmt& s, Config& c) {
       for (const Stmt& e : l.block)
         for (const Token& w : e.words) tg.group.push_back(w.text);
     } else {
-      ctx.warning(l.keyword(), fmt::format("Unknown keyword '{}' in track_group: ignored",
+      ctx.error(l.keyword(), fmt::format("Unknown keyword '{}' in track_group: ignored",
                                            l.keyword().text));
     }
   }

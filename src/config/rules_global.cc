@@ -102,6 +102,16 @@ void script_security(RuleCtx& c) {
     if (secure) default_known = false;
     else default_root = true;
   }
+  {
+    auto& v = c.cfg.vrrp_scripts;
+    auto bad_user = std::remove_if(v.begin(), v.end(), [&](const VrrpScript& s) {
+      if (!s.user.is_set || ask(c.env.user_exists, s.user.value)) return false;
+      c.diags.error(s.user.loc, fmt::format("Unable to set uid/gid for script {}: user '{}' does "
+                                            "not exist - removing", s.name, s.user.value));
+      return true;
+    });
+    v.erase(bad_user, v.end());
+  }
   if (!default_known && secure) {
     auto& v = c.cfg.vrrp_scripts;
     auto gone = std::remove_if(v.begin(), v.end(), [&](const VrrpScript& s) {

@@ -72,6 +72,11 @@ struct Expected {
 // Errors vigil reports on files that are not tagged malformed. Each one is also reported by
 // keepalived 2.2.7 -t for the same file and line (it counts them as config errors: exit 5/6).
 const std::vector<Expected> kExpectedErrors = {
+    {"013", 4, R"(Unknown keyword 'lvs_id')"},
+    {"013", 7, R"(Unknown keyword 'static_route')"},
+    {"042", 20, R"(Unknown keyword 'email_faults')"},
+    {"046", 9, R"(Unknown keyword 'garp_master_delay')"},
+    {"051", 9, R"(Unknown keyword 'lvs_id')"},
     {"004", 30, R"("or" for routes is deprecated)"},
     {"004", 32, R"("gw" for routes is deprecated)"},
     {"004", 29, R"(cannot track a route)"},
@@ -174,9 +179,9 @@ TEST(Corpus, WellFormedFilesHaveOnlyTheErrorsKeepalivedAlsoReports) {
 }
 
 TEST(Corpus, WarningsAreOnlyForWhatVigilDeliberatelyDoesNotDo) {
-  // Allowed warning kinds on well-formed files: unknown keywords (keepalived warns too),
-  // features vigil does not implement (SNMP, e-mail, DBus, checker/LVS/BFD), missing includes.
-  const std::vector<std::string> allowed = {"Unknown keyword", "not implemented by vigil",
+  // Allowed warning kinds on well-formed files: features vigil does not implement (SNMP,
+  // e-mail, DBus, checker/LVS/BFD), missing includes, a missing script_user.
+  const std::vector<std::string> allowed = {"not implemented by vigil",
                                             "which vigil does not support", "include",
                                             "Error setting global script uid/gid"};
   for (const CorpusFile& f : corpus()) {
@@ -194,18 +199,18 @@ TEST(Corpus, WarningsAreOnlyForWhatVigilDeliberatelyDoesNotDo) {
 TEST(Corpus, MalformedFilesAreReportedAtTheRightLine) {
   struct M { std::string nnn; Severity sev; std::uint32_t line; std::string fragment; };
   const std::vector<M> cases = {
-      {"003", Severity::warning, 4, "Unknown keyword 'VI_2' in vrrp_sync_group"},
+      {"003", Severity::error, 4, "Unknown keyword 'VI_2' in vrrp_sync_group"},
       {"003", Severity::error, 3, "Sync group VG1 has no virtual router(s)"},
       {"005", Severity::error, 11, "invalid rule address '192.168.100./24'"},
-      {"033", Severity::warning, 3, "Unknown keyword 'alternatives'"},
-      {"047", Severity::warning, 19, "Unknown keyword 'lvs_sync_daemon_inteface'"},
-      {"049", Severity::warning, 133, "Unknown keyword 'group'"},
+      {"033", Severity::error, 3, "Unknown keyword 'alternatives'"},
+      {"047", Severity::error, 19, "Unknown keyword 'lvs_sync_daemon_inteface'"},
+      {"049", Severity::error, 133, "Unknown keyword 'group'"},
       {"049", Severity::error, 126, "MUST be of the same family"},
       {"050", Severity::error, 33, "invalid priority value"},
       {"079", Severity::error, 16, "unknown state 'SLAVE', defaulting to BACKUP"},
       {"085", Severity::error, 6, "'vrrp_script' is missing its name"},
       {"085", Severity::error, 24, "track script check_script not found"},
-      {"088", Severity::warning, 1, "Unknown keyword 'lizx01@22app121p:/etc/keepalived$'"},
+      {"088", Severity::error, 1, "Unknown keyword 'lizx01@22app121p:/etc/keepalived$'"},
   };
   std::map<std::string, CorpusFile> by_nnn;
   for (const CorpusFile& f : corpus()) by_nnn[f.nnn] = f;

@@ -1,0 +1,183 @@
+// Differential test: for every primary corpus file, `keepalived -t -f FILE -i ID` (Debian's
+// keepalived 2.2.7, the ground truth) and vigil's check_config agree on valid / invalid.
+//
+// Method. keepalived -t checks that the interfaces a config names exist, so it runs inside a
+// network namespace this test creates (name carries our pid, always deleted) that holds exactly
+// the interfaces vigil's parse of the file names (instance interface, track_interface, VIP/route
+// devices). The links are bridges: this kernel has no dummy module, and a bridge is an ordinary
+// multicast-capable link, which is all keepalived looks at. vigil is given the same facts
+// through its Environment: an interface exists iff the test created it; scripts and users are
+// looked up on this host exactly as keepalived does (same file system, same passwd).
+// Files with `net_namespace NAME` make keepalived -t switch to namespace NAME (and silently
+// return 0 when it does not exist), so for those the test also creates NAME (only if absent)
+// with the same links, and deletes it afterwards.
+// Only processes this test starts are run, via `ip netns exec`; nothing is killed by name.
+#include <gtest/gtest.h>
+#include <pwd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "bench/config/host_env.h"
+#include "config/check.h"
+
+namespace vigil::config {
+namespace {
+
+const std::string kCorpus = VIGIL_CORPUS_DIR;
+const char* kKeepalived = "/usr/sbin/keepalived";
+
+int sh(const std::string& cmd) {
+  int st = std::system(cmd.c_str());
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+struct Netns {
+  std::string name;
+  bool created = false;
+  explicit Netns(std::string n) : name(std::move(n)) {
+    created = sh("ip netns add " + name + " 2>/dev/null") == 0;
+  }
+  ~Netns() {
+    if (created) sh("ip netns del " + name + " 2>/dev/null");
+  }
+  Netns(const Netns&) = delete;
+  Netns& operator=(const Netns&) = delete;
+  void add_link(const std::string& ifname) {
+    sh("ip -n " + name + " link add '" + ifname + "' type bridge 2>/dev/null");
+    sh("ip -n " + name + " link set '" + ifname + "' up 2>/dev/null");
+  }
+};
+
+bool valid_ifname(const std::string& n) {
+  if (n.empty() || n.size() > 15 || n == "lo") return false;
+  for (char c : n)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_'))
+      return false;
+  return true;
+}
+
+// The links a config expects to exist. VMAC names are left out: keepalived creates those
+// itself (and refuses an existing non-macvlan link of that name).
+std::set<std::string> interfaces_of(const Config& c) {
+  std::set<std::string> vmacs, out;
+  for (const VrrpInstance& vi : c.vrrp_instances)
+    if (vi.use_vmac.value) vmacs.insert(vi.vmac_name.value);
+  auto add = [&](const std::string& n) {
+    if (valid_ifname(n) && !vmacs.count(n)) out.insert(n);
+  };
+  for (const VrrpInstance& vi : c.vrrp_instances) {
+    add(vi.interface.value);
+    for (const TrackRef& t : vi.track_interface) add(t.name);
+    for (const auto* l : {&vi.virtual_ipaddress, &vi.virtual_ipaddress_excluded})
+      for (const AddressLine& a : *l) add(a.dev);
+    for (const RouteLine& r : vi.virtual_routes) {
+      add(r.dev);
+      for (const Nexthop& n : r.nexthops) add(n.dev);
+    }
+  }
+  for (const AddressLine& a : c.static_ipaddress) add(a.dev);
+  for (const RouteLine& r : c.static_routes) add(r.dev);
+  for (const SyncGroup& g : c.sync_groups)
+    for (const TrackRef& t : g.track_interface) add(t.name);
+  return out;
+}
+
+struct CorpusFile {
+  std::string nnn, tags, file;
+};
+
+std::vector<CorpusFile> corpus() {
+  std::ifstream in(kCorpus + "/SOURCES.md");
+  std::vector<CorpusFile> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("| ", 0) != 0 || line.size() < 6 || !std::isdigit(static_cast<unsigned char>(line[2])))
+      continue;
+    std::vector<std::string> cols;
+    std::stringstream ss(line);
+    std::string c;
+    while (std::getline(ss, c, '|')) {
+      auto a = c.find_first_not_of(" `"), b = c.find_last_not_of(" `");
+      cols.push_back(a == std::string::npos ? "" : c.substr(a, b - a + 1));
+    }
+    if (cols.size() >= 7) out.push_back({cols[1], cols[5], cols[6]});
+  }
+  return out;
+}
+
+std::string config_id(const std::string& nnn) {
+  int n = std::stoi(nnn);
+  return (n == 9 || (n >= 20 && n <= 45)) ? "low" : "vigil-test";
+}
+
+// Where vigil and keepalived disagree on valid/invalid, and why. Each is checked to still
+// disagree, so the list cannot go stale.
+const std::map<std::string, std::string> kKnownDivergences = {
+    {"023", "LVS MISC_CHECK scripts: keepalived's checker reports a script-security violation "
+            "(exit 6); vigil does not parse checker blocks"},
+    {"041", "LVS persistence_timeout 0 is a checker-side config error"},
+    {"053", "LVS quorum 0 is a checker-side config error"},
+    {"068", "LVS persistence_timeout 0 is a checker-side config error"},
+    {"073", "LVS lb_kind FNAT (Alibaba fork) is a checker-side config error"},
+    {"074", "LVS virtual_server group syntax errors are checker-side"},
+};
+
+TEST(KeepalivedDiff, ExitCodeClassAgreesOnTheCorpus) {
+  if (geteuid() != 0 || access(kKeepalived, X_OK) != 0 || sh("ip netns list >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "needs root, ip netns and " << kKeepalived;
+  int same = 0, same_class = 0, total = 0;
+  std::string summary;
+  for (const CorpusFile& f : corpus()) {
+    SCOPED_TRACE(f.file);
+    const std::string path = kCorpus + "/" + f.file;
+    const std::string id = config_id(f.nnn);
+    CheckOptions plain;
+    plain.preprocess.config_id = id;
+    CheckResult parsed = check_config(path, plain);
+    std::set<std::string> ifs = interfaces_of(*parsed.config);
+
+    Netns ns("vigil-cfgp-" + std::to_string(getpid()));
+    ASSERT_TRUE(ns.created);
+    for (const auto& i : ifs) ns.add_link(i);
+    std::vector<std::unique_ptr<Netns>> named;
+    const std::string& want_ns = parsed.config->net_namespace.value;
+    if (!want_ns.empty() && valid_ifname(want_ns) &&
+        !std::filesystem::exists("/var/run/netns/" + want_ns)) {
+      named.push_back(std::make_unique<Netns>(want_ns));
+      for (const auto& i : ifs) named.back()->add_link(i);
+    }
+    int k = sh("ip netns exec " + ns.name + " " + kKeepalived + " -t -f '" + path + "' -i " +
+               id + " >/dev/null 2>&1");
+
+    CheckOptions opts = plain;
+    opts.env = host_environment();
+    opts.env.interface_exists = [&](std::string_view n) { return ifs.count(std::string(n)) > 0; };
+    int v = check_config(path, opts).exit_code;
+
+    ++total;
+    same += k == v;
+    bool agree = (k == 0) == (v == 0);
+    same_class += agree;
+    summary += f.nnn + ":" + std::to_string(k) + "/" + std::to_string(v) + " ";
+    if (auto it = kKnownDivergences.find(f.nnn); it != kKnownDivergences.end()) {
+      EXPECT_FALSE(agree) << "known divergence no longer diverges, remove it: " << it->second;
+      continue;
+    }
+    EXPECT_TRUE(agree) << "keepalived -t exit " << k << ", vigil " << v;
+  }
+  std::printf("keepalived/vigil exit codes: %s\nsame code %d/%d, same class %d/%d\n",
+              summary.c_str(), same, total, same_class, total);
+  EXPECT_EQ(total, 93);
+}
+
+}  // namespace
+}  // namespace vigil::config
