@@ -148,7 +148,18 @@ Status Netlink::execute(Result<std::vector<std::uint8_t>> request) {
   return (*r)[0];
 }
 
-Result<std::vector<NetlinkMessage>> Netlink::dump(std::vector<std::uint8_t> request) {
+// A dump that raced with a change is flagged NLM_F_DUMP_INTR by the kernel: do it again (a few
+// times; under a storm of changes the last, possibly inconsistent, answer is still returned).
+Result<std::vector<NetlinkMessage>> Netlink::dump(const std::vector<std::uint8_t>& request) {
+  constexpr int kAttempts = 4;
+  for (int i = 1;; ++i) {
+    bool interrupted = false;
+    auto r = dump_once(request, interrupted);
+    if (!r || !interrupted || i == kAttempts) return r;
+  }
+}
+
+Result<std::vector<NetlinkMessage>> Netlink::dump_once(std::vector<std::uint8_t> request, bool& interrupted) {
   std::uint32_t seq = ++seq_;
   set_seq(request, seq, portid_);
   if (auto st = send_bytes(request); !st) return st.error();
@@ -159,6 +170,7 @@ Result<std::vector<NetlinkMessage>> Netlink::dump(std::vector<std::uint8_t> requ
   for (;;) {
     auto r = receive();
     if (!r) return r.error();
+    interrupted = interrupted || r->dump_interrupted;
     for (std::size_t m = 0; m < r->messages.size(); ++m) {
       if (r->seqs[m] != seq) continue;  // not ours (a late reply to an earlier request)
       auto& msg = r->messages[m];

@@ -84,7 +84,8 @@ class Netlink {
 
  private:
   Netlink(std::unique_ptr<mnl_socket, MnlSocketCloser> s, bool ifa_proto);
-  Result<std::vector<NetlinkMessage>> dump(std::vector<std::uint8_t> request);
+  Result<std::vector<NetlinkMessage>> dump(const std::vector<std::uint8_t>& request);
+  Result<std::vector<NetlinkMessage>> dump_once(std::vector<std::uint8_t> request, bool& interrupted);
   Status send_bytes(const std::vector<std::uint8_t>& bytes);
   Result<ParseResult> receive();
 

@@ -263,6 +263,7 @@ ParseResult parse_netlink(std::span<const std::uint8_t> bytes) {
       return r;
     }
     auto body = bytes.subspan(sizeof(nlmsghdr), h.nlmsg_len - sizeof(nlmsghdr));
+    if (h.nlmsg_flags & NLM_F_DUMP_INTR) r.dump_interrupted = true;
     std::optional<std::string> err;
     switch (h.nlmsg_type) {
       case RTM_NEWLINK:

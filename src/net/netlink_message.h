@@ -111,6 +111,7 @@ struct ParseResult {
   std::vector<NetlinkMessage> messages;
   std::vector<std::uint32_t> seqs;   // nlmsg_seq of each entry in `messages`
   std::size_t ignored = 0;           // well-formed messages of types we do not decode
+  bool dump_interrupted = false;     // NLM_F_DUMP_INTR seen: the table changed mid-dump, redo it
   std::optional<std::string> error;  // set when parsing stopped on malformed input
 };
 

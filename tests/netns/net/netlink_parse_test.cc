@@ -93,6 +93,17 @@ TEST(NetlinkParse, TruncatedAndHostileInputIsAnErrorNotACrash) {
   EXPECT_EQ(s.messages.size(), 1u);
 }
 
+TEST(NetlinkParse, DumpInterruptedFlagIsReported) {
+  auto req = build_address(Op::add, {.ifindex = 1, .address = *vrrp::IpAddress::parse("10.0.0.1")}, false);
+  ASSERT_TRUE(req);
+  EXPECT_FALSE(parse_netlink(*req).dump_interrupted);
+  std::uint16_t flags = NLM_F_MULTI | NLM_F_DUMP_INTR;
+  std::memcpy(req->data() + 6, &flags, 2);
+  auto r = parse_netlink(*req);
+  EXPECT_TRUE(r.dump_interrupted);
+  EXPECT_EQ(r.messages.size(), 1u);
+}
+
 TEST(NetlinkParse, IfaProtoProbeFromRelease) {
   EXPECT_TRUE(kernel_supports_ifa_proto("6.1.0-13-amd64"));
   EXPECT_TRUE(kernel_supports_ifa_proto("6.18.44-fc"));
