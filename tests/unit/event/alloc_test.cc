@@ -1,8 +1,9 @@
 // Steady state allocates nothing: this binary replaces global operator new/delete with counting
 // versions, warms a loop up, then counts allocations while scheduling, retiming, firing and
-// cancelling timers, fd tasks, events and signals.
+// cancelling timers, fd tasks, events, signals and child watches (a real fork per round).
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -44,7 +45,7 @@ struct Workload {
   ManualClock& clock;
   int sv[2];
   std::vector<TaskHandle> timers;
-  TaskHandle reader, writer, event, sig;
+  TaskHandle reader, writer, event, sig, child;
   long fired = 0;
 
   // One round: 200 timers added, half retimed, a quarter cancelled, the rest fired; a persistent
@@ -62,6 +63,11 @@ struct Workload {
     });
     event = loop.add_event([this] { ++fired; });
     ::raise(SIGUSR1);
+    const pid_t pid = ::fork();
+    if (pid == 0) ::_exit(0);
+    child = loop.add_child(pid, [this](const Fired& f) { fired += f.exited_normally(); }, 1s);
+    siginfo_t info{};
+    ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT);  // exited, not reaped
     clock.advance(40ms);
     loop.run_until_idle();
   }
@@ -70,7 +76,7 @@ struct Workload {
 TEST(EventAllocTest, SteadyStateSchedulingRetimingFiringAndCancellingAllocateNothing) {
   ManualClock clock;
   Loop loop(clock);
-  Workload w{loop, clock, {-1, -1}, {}, {}, {}, {}, {}, 0};
+  Workload w{loop, clock, {-1, -1}, {}, {}, {}, {}, {}, {}, 0};
   ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, w.sv), 0);
   w.timers.resize(200);
   w.reader = loop.add_read(w.sv[1], [&w](const Fired& f) {
@@ -88,8 +94,8 @@ TEST(EventAllocTest, SteadyStateSchedulingRetimingFiringAndCancellingAllocateNot
   for (int i = 0; i < 100; ++i) w.round();
   const long after = g_allocations.load();
   EXPECT_EQ(after - before, 0) << "allocations in steady state";
-  // 150 timers + write + read + event + signal per round actually ran.
-  EXPECT_EQ(w.fired - fired_before, 100L * (150 + 4));
+  // 150 timers + write + read + event + signal + child per round actually ran.
+  EXPECT_EQ(w.fired - fired_before, 100L * (150 + 5));
 
   // The counter itself works: a vector push does allocate.
   std::vector<int> v;
