@@ -12,9 +12,11 @@
 //      substitution    → if anything was replaced, process_line(each result line, depth+1), done
 //      otherwise       → tokens → output
 //
-// Substituted text goes round again, so a value may hold `@ID`, a definition, or `#` (from
-// ${_HASH}) that comments out the rest. Runaway input is cut off: depth > kMaxDepth, a line longer
-// than kMaxLineBytes, or more than opts.max_lines processed lines.
+// Substituted text goes round again, so a value may hold `@ID` or a definition; a `#` made by
+// substitution (${_HASH}) comments out the rest of the line; the lines of a multi-line definition
+// go round one by one (define_table.h). Runaway input is cut off: depth > kMaxDepth, a
+// definition that uses itself, a line longer than kMaxLineBytes, or more than opts.max_lines
+// processed lines (a fatal diagnostic; what was read so far is returned).
 #include "config/preprocess.h"
 
 #include <unistd.h>
