@@ -122,9 +122,19 @@ VigilRun run_vigil(int seconds, int scripts) {
 
 int sh(const std::string& cmd) { return std::system(cmd.c_str()); }
 
+std::string slurp(const std::string& path) {
+  std::string out;
+  if (FILE* f = std::fopen(path.c_str(), "re")) {
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+    std::fclose(f);
+  }
+  return out;
+}
+
 double proc_cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
   const auto paren = stat.rfind(')');
   if (paren == std::string::npos) return -1;
   std::istringstream rest(stat.substr(paren + 2));
@@ -141,10 +151,7 @@ double proc_cpu_seconds(pid_t pid) {
 }
 
 pid_t read_pid(const std::string& path) {
-  std::ifstream in(path);
-  pid_t p = 0;
-  in >> p;
-  return p;
+  return static_cast<pid_t>(std::atoi(slurp(path).c_str()));
 }
 
 // Returns the VRRP process's CPU % of one core, or a negative number if it could not run.
