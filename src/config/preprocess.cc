@@ -21,7 +21,6 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
 #include <cstdio>
 #include <iterator>
 #include <random>
@@ -29,6 +28,7 @@
 
 #include <fmt/format.h>
 
+#include "config/define_predefined.h"
 #include "config/define_table.h"
 #include "config/include_glob.h"
 #include "config/lex_line.h"
@@ -127,31 +127,6 @@ bool read_whole_file(const std::string& path, std::string& out) {
   const bool ok = !std::ferror(f);
   std::fclose(f);
   return ok;
-}
-
-// "${_RANDOM [MIN [MAX]]}": non-negative integers, defaults 0 and 32767.
-bool parse_random_args(std::string_view args, unsigned long& lo, unsigned long& hi) {
-  unsigned long* slot[2] = {&lo, &hi};
-  int n = 0;
-  std::size_t i = 0;
-  while (i < args.size()) {
-    if (lex::is_space(args[i])) {
-      ++i;
-      continue;
-    }
-    if (n == 2) return false;
-    unsigned long v = 0;
-    std::size_t start = i;
-    while (i < args.size() && args[i] >= '0' && args[i] <= '9') {
-      if (v > 0xffffffffUL) return false;
-      v = v * 10 + static_cast<unsigned long>(args[i] - '0');
-      ++i;
-    }
-    if (i == start || (i < args.size() && !lex::is_space(args[i]))) return false;
-    *slot[n++] = v;
-  }
-  if (hi < lo) std::swap(lo, hi);
-  return true;
 }
 
 bool Preprocessor::count_line(SourceLoc loc) {
@@ -417,41 +392,9 @@ void Preprocessor::repeat(LineView v, unsigned depth) {
 
 const lex::Definition* Preprocessor::lookup(std::string_view name, std::string_view args) {
   if (name.starts_with('_')) {
-    scratch_value_.lines.assign(1, std::string());
-    std::string& v = scratch_value_.lines[0];
-    if (name == "_PWD" && args.empty()) {
-      v = stack_.back().pwd;
-    } else if (name == "_INSTANCE" && args.empty()) {
-      v = instance_;
-    } else if (name == "_HASH" && args.empty()) {
-      v = "#";
-    } else if (name == "_BANG" && args.empty()) {
-      v = "!";
-    } else if (name == "_RANDOM") {
-      unsigned long lo = 0, hi = 32767;
-      if (!parse_random_args(args, lo, hi)) return nullptr;
-      std::uniform_int_distribution<unsigned long> dist(lo, hi);
-      v = std::to_string(dist(rng_));
-    } else if (name == "_ENV" && !args.empty()) {
-      bool found = false;
-      for (const auto& [k, val] : opts_.env)
-        if (k == args) {
-          v = val;
-          found = true;
-        }
-      if (!found && opts_.use_process_env) {
-        const std::string key(args);
-        if (const char* e = std::getenv(key.c_str())) {  // NOLINT(concurrency-mt-unsafe)
-          v = e;
-          found = true;
-        }
-      }
-      if (!found) v.clear();  // an unset variable expands to nothing
-    } else {
-      const lex::Definition* d = defs_.find(name);
-      return d && args.empty() ? d : nullptr;
-    }
-    return &scratch_value_;
+    const lex::PredefinedContext ctx{stack_.back().pwd, instance_, &rng_, &opts_};
+    scratch_value_.lines.resize(1);
+    if (lex::expand_predefined(name, args, ctx, scratch_value_.lines[0])) return &scratch_value_;
   }
   if (!args.empty()) return nullptr;
   return defs_.find(name);
