@@ -40,10 +40,32 @@ void TimerHeap::update(Task* t, std::int64_t when) {
   }
 }
 
+// Bottom-up removal of the root: walk the hole down along the smaller children to a leaf
+// without comparing against the element that will fill it (the last one, which almost always
+// belongs near the bottom anyway), then sift that element up from there. About a quarter fewer
+// comparisons than the textbook sift-down when firing a large batch of timers.
 Task* TimerHeap::pop(std::int64_t* when) {
   Task* t = entries_.front().task;
   *when = entries_.front().when;
-  erase(t);
+  t->heap_index = kNotInHeap;
+  const Entry last = entries_.back();
+  entries_.pop_back();
+  const std::size_t n = entries_.size();
+  if (n == 0) return t;
+  std::size_t i = 0;
+  for (;;) {
+    const std::size_t first = i * kArity + 1;
+    if (first >= n) break;
+    std::size_t best = first;
+    const std::size_t end = first + kArity < n ? first + kArity : n;
+    for (std::size_t c = first + 1; c < end; ++c) {
+      if (before(entries_[c], entries_[best])) best = c;
+    }
+    place(i, entries_[best]);
+    i = best;
+  }
+  place(i, last);
+  sift_up(i);
   return t;
 }
 
