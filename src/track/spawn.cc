@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -42,6 +43,8 @@ struct ChildArgs {
   const Credentials* creds;
   SpawnOptions opts;
   int dev_null;
+  bool reset_sched;  // vigil runs SCHED_RR/FIFO (vrrp_rt_priority): the script must not
+  bool reset_nice;   // vigil runs niced (vrrp_priority): the script gets nice 0
   int exec_errno;
 };
 
@@ -64,6 +67,11 @@ __attribute__((no_sanitize("address", "undefined"))) int child_main(void* p) {
     if (sig == SIGKILL || sig == SIGSTOP) continue;
     ::syscall(SYS_rt_sigaction, sig, &dfl, nullptr, _NSIG / 8);
   }
+  if (a->reset_sched) {
+    const sched_param normal{};
+    ::syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, &normal);
+  }
+  if (a->reset_nice) ::syscall(SYS_setpriority, PRIO_PROCESS, 0, 0);
   if (a->opts.own_process_group) ::syscall(SYS_setpgid, 0, 0);
   if (a->opts.death_signal) ::syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
   if (a->creds->change) {
@@ -128,8 +136,14 @@ Spawner::~Spawner() {
 
 Result<pid_t> Spawner::spawn(const SpawnCommand& cmd, const Credentials& creds,
                              SpawnOptions opts) {
+  // The child inherits our scheduling: with SCHED_RR it runs (and releases us) at once, and
+  // drops to SCHED_OTHER itself just before exec, as keepalived's script children do.
+  const int policy = ::sched_getscheduler(0);
+  errno = 0;
+  const int nice_value = ::getpriority(PRIO_PROCESS, 0);
   ChildArgs args{cmd.file().c_str(), cmd.argv_ptrs(), env_.data(), &creds, opts,
-                 dev_null_.get(), 0};
+                 dev_null_.get(), policy == SCHED_RR || policy == SCHED_FIFO,
+                 errno == 0 && nice_value != 0, 0};
   // Block every signal across clone so no handler of ours can run on the child's borrowed
   // memory between clone and the child's reset (it unblocks them itself before exec).
   sigset_t all, old;

@@ -5,7 +5,8 @@
 //   SpawnCommand cmd = SpawnCommand::make("/usr/bin/chk", {"chk", "--port", "80"});
 //   Result<pid_t> pid = spawner.spawn(cmd, creds);       // then loop.add_child(*pid, ..., timeout)
 //
-// The child, before exec (reference §5.5): every signal back to SIG_DFL and unblocked (the loop
+// The child, before exec (reference §5.5): normal scheduling (SCHED_OTHER, nice 0) when vigil
+// runs with realtime priority or a nice value; every signal back to SIG_DFL and unblocked (the loop
 // keeps its signals blocked for its signalfd), its own process group (setpgid(0,0): a timeout
 // kills the whole group), PR_SET_PDEATHSIG(SIGTERM) (the script dies with vigil), the script
 // user's groups/gid/uid, stdin/stdout/stderr on /dev/null (no pipe a grandchild could hold open,
@@ -16,7 +17,10 @@
 // Cost: the child is created with clone(CLONE_VM | CLONE_VFORK) — it borrows vigil's memory
 // until it execs, so starting a script costs vigil tens of microseconds however big vigil is
 // (fork() copies the page tables: ~0.4 ms for a 20 MB process). The child therefore runs only
-// raw system calls on a private stack, from data prepared by the parent.
+// raw system calls on a private stack, from data prepared by the parent. The price: spawn()
+// returns only once the child has exec'd, so on a CPU-starved machine it waits for the child to
+// be scheduled; with realtime priority (vrrp_rt_priority, inherited by the child until it drops
+// it right before exec) that wait is a few microseconds.
 #pragma once
 
 #include <sys/types.h>

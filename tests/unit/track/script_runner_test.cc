@@ -2,7 +2,9 @@
 // a limit derived from what it waits for (written beside it); nothing sleeps.
 #include "track/script_runner.h"
 
+#include <sched.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <gtest/gtest.h>
 
@@ -106,6 +108,27 @@ TEST(TrackScriptRunner, ChildStartsClean) {
   EXPECT_EQ(fd0, "/dev/null");
   EXPECT_EQ(fd1, "/dev/null");
   EXPECT_EQ(preload, "unset");
+}
+
+TEST(TrackScriptRunner, ChildDropsRealtimePriorityAndNice) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root for SCHED_RR";
+  Fixture f;
+  TempDir dir;
+  const auto out = dir.file("sched.out");
+  // /proc/PID/stat field 19 is the nice value, field 41 the policy (0 = SCHED_OTHER).
+  const auto s = testing::write_script(dir.file("sched.sh"),
+                                       "cut -d' ' -f19,41 /proc/$$/stat > " + out);
+  ASSERT_TRUE(f.runner.add(script("sched", s)).has_value());
+  const sched_param rt{.sched_priority = 1};
+  ASSERT_EQ(::sched_setscheduler(0, SCHED_RR, &rt), 0);
+  ASSERT_EQ(::setpriority(PRIO_PROCESS, 0, 5), 0);
+  f.runner.start();
+  const bool done = testing::run_until(f.loop, [&] { return !f.changes.empty(); }, 5s);
+  const sched_param normal{};
+  ::sched_setscheduler(0, SCHED_OTHER, &normal);
+  ::setpriority(PRIO_PROCESS, 0, 0);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(testing::read_file(out), "0 0\n");
 }
 
 TEST(TrackScriptRunner, HangingScriptIsKilledAtItsTimeout) {
