@@ -1,4 +1,13 @@
 // Validation of a decoded advert against one instance's expectations (reference §4.2).
+//
+// Where vigil's counting can differ from keepalived's (each a malformed or foreign packet that
+// both drop; only the counter it lands in differs):
+//  - decode() needs the version to know the length, so it runs before the TTL check: a packet
+//    with a bad TTL *and* an unknown version counts as a version error (keepalived: TTL).
+//  - The expected length follows the packet's version, not the instance's: a v3 advert sent to a
+//    v2 instance is a version error even when its length is wrong for v2 (keepalived: Length).
+//  - A v3 Max Adver Int of 0 is dropped (invalid_interval); keepalived accepts it.
+//  - AH (IP protocol 51, auth type 2) is not implemented: always an auth type mismatch.
 #include <algorithm>
 #include <cstring>
 
