@@ -6,8 +6,9 @@
 //   3. fd dispatch: 1,000 socketpairs, 100 active; each read writes one byte to the next pair
 //      (libevent's bench.c shape), 100,000 writes
 //
-// Usage: bench_scheduler [runs=7] [churn|retime|fd]. Build it RelWithDebInfo for figures worth
-// quoting. Figures are CPU milliseconds of the process (see time_ms).
+// Usage: bench_scheduler [runs=7] [churn|retime|fd]   (profiling: churn-reused|fd-vigil|fd-libev)
+// Build it RelWithDebInfo for figures worth quoting. Figures are CPU milliseconds of the process
+// (see time_ms); "ratio" is median(vigil)/median(libev), "paired" the median of per-run ratios.
 // Both loops get their watchers/records allocated before the clock starts (vigil: reserve();
 // libev: a preallocated watcher array), so the figures compare scheduling, not malloc.
 // Extra rows show vigil's other modes against the same libev figure: add_timer (clock read per
@@ -257,8 +258,13 @@ double fd_libev(struct ev_loop* loop, Pipes& pipes) {
   return t;
 }
 
-void row(const char* name, double vigil, double libev) {
-  std::printf("%-46s %10.2f %10.2f %8.2f\n", name, vigil, libev, vigil / libev);
+// ratio: median(vigil) / median(libev). paired: the median of the per-run ratios; each pair ran
+// back to back, so it is the steadier figure on a shared, busy machine.
+void row(const char* name, const std::vector<double>& vigil, const std::vector<double>& libev) {
+  std::vector<double> paired;
+  for (std::size_t i = 0; i < vigil.size() && i < libev.size(); ++i) paired.push_back(vigil[i] / libev[i]);
+  std::printf("%-46s %10.2f %10.2f %8.2f %8.2f\n", name, median(vigil), median(libev),
+              median(vigil) / median(libev), median(paired));
 }
 
 }  // namespace
@@ -268,6 +274,8 @@ int main(int argc, char** argv) {
   const std::string only = argc > 2 ? argv[2] : "";
   const bool churn = only.empty() || only == "churn";
   const bool churn_reused_only = only == "churn-reused";  // for profiling
+  const bool fd_vigil_only = only == "fd-vigil";            // for profiling / syscall counts
+  const bool fd_libev_only = only == "fd-libev";
   const bool retime = only.empty() || only == "retime";
   const bool fd = only.empty() || only == "fd";
   MonotonicClock clock;
@@ -308,6 +316,11 @@ int main(int argc, char** argv) {
       }
     };
     if (churn_reused_only) v1r.push_back(churn_vigil(*reused, churn_handles, churn_off, true));
+    if (fd_vigil_only) v3.push_back(fd_vigil(*fresh(kPipes), pipes, true));
+    if (fd_libev_only) {
+      EvLoop e;
+      l3.push_back(fd_libev(e.l, pipes));
+    }
     if (churn) {
       both([&] { v1.push_back(churn_vigil(*fresh(kChurnTimers), churn_handles, churn_off, true)); },
            [&] { EvLoop e; l1.push_back(churn_libev(e.l, churn_watchers, churn_off)); });
@@ -326,17 +339,19 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("bench_scheduler: median of %d runs, CPU milliseconds (ratio = vigil/libev, <= 1.0 is the goal)\n", runs);
-  std::printf("%-46s %10s %10s %8s\n", "workload", "vigil", "libev", "ratio");
+  std::printf("%-46s %10s %10s %8s %8s\n", "workload", "vigil", "libev", "ratio", "paired");
   if (churn) {
-    row("timer churn (1M timers, half cancelled)", median(v1), median(l1));
-    row("  same, vigil add_timer (clock read per add)", median(v1b), median(l1));
-    row("  same, one loop reused across runs", median(v1r), median(l1r));
+    row("timer churn (1M timers, half cancelled)", v1, l1);
+    row("  same, vigil add_timer (clock read per add)", v1b, l1);
+    row("  same, one loop reused across runs", v1r, l1r);
   }
   if (churn_reused_only) std::printf("vigil churn, reused loop: %.2f ms\n", median(v1r));
-  if (retime) row("retime (10k timers x 100 pushes)", median(v2), median(l2));
+  if (fd_vigil_only) std::printf("vigil fd dispatch: %.2f ms\n", median(v3));
+  if (fd_libev_only) std::printf("libev fd dispatch: %.2f ms\n", median(l3));
+  if (retime) row("retime (10k timers x 100 pushes)", v2, l2);
   if (fd) {
-    row("fd dispatch (1000 pairs, 100 active, 100k)", median(v3), median(l3));
-    row("  same, vigil one-shot re-add (keepalived)", median(v4), median(l3));
+    row("fd dispatch (1000 pairs, 100 active, 100k)", v3, l3);
+    row("  same, vigil one-shot re-add (keepalived)", v4, l3);
   }
   return 0;
 }
