@@ -14,17 +14,17 @@
 // LD_LIBRARY_PATH. Then execve of the resolved file; a file the kernel cannot exec (ENOEXEC: a
 // script without #!) is run by /bin/sh, as execvp does. Exec failure: the child exits 127.
 //
-// Cost: the child is created with clone(CLONE_VM | CLONE_VFORK) — it borrows vigil's memory
-// until it execs, so starting a script costs vigil tens of microseconds however big vigil is
-// (fork() copies the page tables: ~0.4 ms for a 20 MB process). The child therefore runs only
-// raw system calls on a private stack, from data prepared by the parent. The price: spawn()
-// returns only once the child has exec'd, so on a CPU-starved machine it waits for the child to
-// be scheduled; with realtime priority (vrrp_rt_priority, inherited by the child until it drops
-// it right before exec) that wait is a few microseconds.
+// Cost: the child is created with clone(CLONE_VM) — it shares vigil's memory until it execs, so
+// starting a script costs vigil tens of microseconds however big vigil is (fork() copies the
+// page tables: ~0.4 ms for a 20 MB process). The child therefore runs only raw system calls
+// (inline, never touching errno, which it would share with us) on a private stack, from copies
+// the parent made for it. See SpawnMode for how vigil avoids waiting for the child.
 #pragma once
 
 #include <sys/types.h>
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -57,6 +57,12 @@ class SpawnCommand {
   std::vector<char*> ptrs_;
 };
 
+// concurrent: the child runs beside vigil on one of 128 private stacks until it execs (the kernel
+// tells us it is done with the stack by zeroing a word: CLONE_CHILD_CLEARTID), so spawn() never
+// waits for the child to be scheduled. blocking: CLONE_VFORK, vigil is suspended until the exec
+// (also the fallback when all 128 stacks are in use).
+enum class SpawnMode : std::uint8_t { concurrent, blocking };
+
 struct SpawnOptions {
   bool own_process_group = true;  // setpgid(0, 0)
   bool death_signal = true;       // PR_SET_PDEATHSIG(SIGTERM)
@@ -64,7 +70,8 @@ struct SpawnOptions {
 
 class Spawner {
  public:
-  Spawner();  // throws std::system_error if /dev/null or the child stack cannot be had
+  // Throws std::system_error if /dev/null or the child stacks cannot be had.
+  explicit Spawner(SpawnMode mode = SpawnMode::concurrent);
   ~Spawner();
   Spawner(const Spawner&) = delete;
   Spawner& operator=(const Spawner&) = delete;
@@ -73,16 +80,24 @@ class Spawner {
   // exec_failures() counts it). Errors: clone failed (EAGAIN, ENOMEM) — retry later.
   Result<pid_t> spawn(const SpawnCommand& cmd, const Credentials& creds, SpawnOptions opts = {});
 
-  // errno of the last exec failure seen by spawn() (0 if the last spawn exec'd).
+  // errno of the last exec failure seen by a blocking spawn() (a concurrent spawn returns before
+  // the exec: its failure shows as exit status 127).
   int last_exec_errno() const { return last_exec_errno_; }
+  std::size_t in_flight() const;  // concurrent children that have not exec'd yet
+  std::uint64_t blocking_spawns() const { return blocking_spawns_; }
 
  private:
+  struct Slot;
   UniqueFd dev_null_;
   std::vector<std::string> env_strings_;
   std::vector<char*> env_;
-  void* stack_ = nullptr;
+  void* stack_ = nullptr;  // the blocking path's stack, then the slots' stacks
   std::size_t stack_size_ = 0;
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::size_t next_slot_ = 0;
+  bool async_ = false;
   int last_exec_errno_ = 0;
+  std::uint64_t blocking_spawns_ = 0;
 };
 
 }  // namespace vigil::track
