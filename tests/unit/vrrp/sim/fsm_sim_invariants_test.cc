@@ -131,7 +131,9 @@ TEST(FsmSimInvariants, RandomEventSequencesKeepTheInvariants) {
   if (const char* one = std::getenv("VIGIL_SIM_SEED")) {
     seeds.push_back(std::strtoull(one, nullptr, 10));
   } else {
-    for (std::uint64_t s = 7000; s < 7000 + 1500; ++s) seeds.push_back(s);
+    const char* runs = std::getenv("VIGIL_SIM_RUNS");
+    const std::uint64_t n = runs ? std::strtoull(runs, nullptr, 10) : 1000;
+    for (std::uint64_t s = 7000; s < 7000 + n; ++s) seeds.push_back(s);
   }
   std::array<long, 5> steps_in{};  // per State: the generator must reach every state
   for (std::uint64_t seed : seeds) {

@@ -90,7 +90,7 @@ TEST(FsmSimSyncProperty, GroupsConvergeTogetherAfterChaos) {
   if (const char* one = std::getenv("VIGIL_SIM_SEED")) {
     seeds.push_back(std::strtoull(one, nullptr, 10));
   } else {
-    for (std::uint64_t i = 0; i < env_or("VIGIL_SIM_RUNS", 800); ++i) seeds.push_back(90000 + i);
+    for (std::uint64_t i = 0; i < env_or("VIGIL_SIM_RUNS", 600); ++i) seeds.push_back(90000 + i);
   }
   static constexpr std::uint8_t kPool[] = {50, 100, 150, 200, 254};
   for (std::uint64_t seed : seeds) {
