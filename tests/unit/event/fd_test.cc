@@ -184,6 +184,33 @@ TEST_F(EventFdTest, PersistentReadStaysRegisteredAndCanBeRetimedFromItsCallback)
   EXPECT_EQ(timeouts, 1);
 }
 
+TEST_F(EventFdTest, PersistentWriteFiresUntilCancelledFromItsCallback) {
+  Pair p;
+  TaskHandle h;
+  int calls = 0;
+  h = loop.add_write(p.a, [&](const Fired& f) {
+    EXPECT_TRUE(f.ok());
+    if (++calls == 3) h.cancel();
+  }, {}, {.persistent = true});
+  for (int i = 0; i < 5; ++i) loop.run_until_idle();
+  EXPECT_EQ(calls, 3);
+  EXPECT_FALSE(h.active());
+}
+
+TEST_F(EventFdTest, HangupEndsAPersistentRead) {
+  int fds[2];
+  ASSERT_EQ(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
+  auto h = loop.add_read(fds[0], record(), 5s, {.persistent = true});
+  close(fds[1]);
+  loop.run_until_idle();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].reason, Reason::hangup);
+  EXPECT_FALSE(h.active());  // no busy loop on a level-triggered hang-up
+  clock.advance(10s);
+  EXPECT_EQ(loop.run_until_idle(), 0u);  // and its timeout went with it
+  close(fds[0]);
+}
+
 TEST_F(EventFdTest, HangupIsDeliveredToTheReader) {
   int fds[2];
   ASSERT_EQ(pipe2(fds, O_NONBLOCK | O_CLOEXEC), 0);
