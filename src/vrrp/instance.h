@@ -10,6 +10,14 @@
 //   vrrp::ActionBuffer out;
 //   vi.step(vrrp::Event::of(vrrp::EventKind::startup), now, out);   // → BACKUP (init), arm master_down
 //
+// The glue's contract, per action, in order: send_advert → encode and send with that priority;
+// arm_timer → (re)arm the instance's timer of that kind at the absolute deadline, and when it
+// fires step Event::expired(timer); cancel_timer → disarm; install_*/remove_* → netlink;
+// send_garp → a burst of `count` GARPs/NAs per VIP (rate-limited per interface); notify* → notify
+// scripts and FIFO; log → format_log(action, name) at its level; state_changed → the sync group
+// (sync_group.h) and the stats (became/released master); want_master(_withdrawn) → the sync group.
+// Counters for keepalived's stats come from the actions too (priority-0 adverts sent, …).
+//
 // Transition table. "faulted" = interface down or a weight-0 tracker failing. Timer expiries of a
 // timer that is not armed, or whose deadline is still ahead (re-armed), are stale and fall into
 // the last row.
