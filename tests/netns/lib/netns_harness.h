@@ -10,6 +10,8 @@
 //   Topology topo("vnet", {"a", "b"});     // netns vnet<pid>-sw with bridge br0, plus vnet<pid>-a and
 //                                          // vnet<pid>-b, each with eth0 (veth into br0), lo up,
 //                                          // 10.99.0.<n>/24, fd99::<n>/64 and fe80::99:<n>, DAD off
+//                                          // (no other link-local: addrgenmode none); returns once
+//                                          // links are up and bridge ports forward
 //   topo.node("a").ns                       // "vnet1234-a"
 //   sh(topo.node("a").exec("ip -j addr show dev eth0"));   // run a command there, get stdout
 //
@@ -26,7 +28,12 @@
 // gtest assertions work, and fds opened inside keep their namespace — so one test can hold sockets
 // in two namespaces and talk between them). Use run_in_child/ChildProcess when the code changes
 // per-process state (sysctl readers via /proc/self, mounts) or must outlive the test thread.
-// Note: setns() does not remount /sys, so inside a NetnsScope read links via netlink, not /sys.
+// Note: setns() does not remount /sys, so inside a NetnsScope read links via netlink, not /sys;
+// for a program that reads /sys (keepalived), start it as
+//   ChildProcess kd(ns, {"ip", "netns", "exec", ns, "/usr/sbin/keepalived", "-n", ...});
+// (`ip netns exec` execs in place, so the PID is still the program's).
+//
+// CMake: vigil_add_gtest(NAME x SOURCES ... LIBS vigil_netns_harness ... SERIAL)
 #pragma once
 
 #include <sys/types.h>
