@@ -18,7 +18,7 @@ function(vigil_add_gtest)
   if(T_SERIAL)
     list(APPEND _props RUN_SERIAL TRUE)
   endif()
-  gtest_discover_tests(${T_NAME} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
+  gtest_discover_tests(${T_NAME} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60 TEST_PREFIX "${T_NAME}."
                        PROPERTIES ${_props})
 endfunction()
 
