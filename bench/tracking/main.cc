@@ -8,7 +8,8 @@
 //               the same config, inside a network namespace made for it (veth pair; removed
 //               after). Skipped when not root or keepalived/ip is missing.
 //
-// Usage: bench_tracking [seconds=20] [scripts=500] [runs=1] [--no-keepalived] [--rt N]
+// Usage: bench_tracking [seconds=20] [scripts=500] [runs=1] [--no-keepalived] [--rt N] [--blocking]
+//   --blocking: vigil's spawner in SpawnMode::blocking (CLONE_VFORK) instead of concurrent.
 //   --rt N: run vigil under SCHED_RR priority N and give keepalived `vrrp_rt_priority N` — what
 //   keepalived recommends against scheduling latency (reference §2.3); scripts drop it before exec.
 // Medians over `runs` are printed; goals: vigil CPU < 2 % of one core, lateness < 10 ms.
@@ -55,12 +56,13 @@ struct VigilRun {
   double cpu_percent = 0;
   double p50_ms = 0, p99_ms = 0, max_ms = 0;
   std::size_t starts = 0, late_10ms = 0;
+  std::uint64_t blocking_spawns = 0;  // spawns that found all child stacks busy
 };
 
-VigilRun run_vigil(int seconds, int scripts) {
+VigilRun run_vigil(int seconds, int scripts, vigil::track::SpawnMode mode) {
   vigil::event::MonotonicClock clock;
   vigil::event::Loop loop(clock);
-  vigil::track::Spawner spawner;
+  vigil::track::Spawner spawner(mode);
   std::size_t failures = 0;
   vigil::track::ScriptRunner runner(
       loop, spawner,
@@ -108,6 +110,7 @@ VigilRun run_vigil(int seconds, int scripts) {
   });
   VigilRun& out = w.out;
   loop.run();
+  w.out.blocking_spawns = spawner.blocking_spawns();
   while (::waitpid(-1, nullptr, 0) > 0) {
   }
   out.starts = late_ms.size();
@@ -222,10 +225,13 @@ double run_keepalived(int seconds, int scripts, int rt) {
 int main(int argc, char** argv) {
   int seconds = 20, scripts = 500, runs = 1, rt = 0;
   bool keepalived = true;
+  auto mode = vigil::track::SpawnMode::concurrent;
   std::vector<int> nums;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--no-keepalived") == 0) {
       keepalived = false;
+    } else if (std::strcmp(argv[i], "--blocking") == 0) {
+      mode = vigil::track::SpawnMode::blocking;
     } else if (std::strcmp(argv[i], "--rt") == 0 && i + 1 < argc) {
       rt = std::atoi(argv[++i]);
     } else {
@@ -255,7 +261,7 @@ int main(int argc, char** argv) {
     std::printf("vigil runs SCHED_RR priority %d; keepalived gets vrrp_rt_priority %d\n", rt, rt);
   }
   for (int r = 0; r < runs; ++r) {
-    const VigilRun v = run_vigil(seconds, scripts);
+    const VigilRun v = run_vigil(seconds, scripts, mode);
     cpu.push_back(v.cpu_percent);
     p50.push_back(v.p50_ms);
     p99.push_back(v.p99_ms);
@@ -263,8 +269,9 @@ int main(int argc, char** argv) {
     starts += v.starts;
     late += v.late_10ms;
     std::printf("  vigil run %d: cpu %.2f%% of one core, lateness p50 %.3f ms p99 %.3f ms max %.3f ms"
-                " (%zu starts, %zu later than 10 ms)\n",
-                r + 1, v.cpu_percent, v.p50_ms, v.p99_ms, v.max_ms, v.starts, v.late_10ms);
+                " (%zu starts, %zu later than 10 ms, %llu blocking spawns)\n",
+                r + 1, v.cpu_percent, v.p50_ms, v.p99_ms, v.max_ms, v.starts, v.late_10ms,
+                static_cast<unsigned long long>(v.blocking_spawns));
     if (keepalived) {
       const double k = run_keepalived(seconds, scripts, rt);
       if (k >= 0) {

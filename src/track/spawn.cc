@@ -26,10 +26,23 @@ SpawnCommand SpawnCommand::make(std::string file, std::vector<std::string> argv)
   SpawnCommand c;
   c.file_ = std::move(file);
   c.argv_ = std::move(argv);
-  c.ptrs_.reserve(c.argv_.size() + 1);
-  for (auto& a : c.argv_) c.ptrs_.push_back(a.data());
-  c.ptrs_.push_back(nullptr);
+  c.rebuild_ptrs();
   return c;
+}
+
+void SpawnCommand::rebuild_ptrs() {
+  ptrs_.clear();
+  for (auto& a : argv_) ptrs_.push_back(a.data());
+  ptrs_.push_back(nullptr);
+}
+
+SpawnCommand& SpawnCommand::operator=(const SpawnCommand& o) {
+  if (this == &o) return *this;
+  file_.assign(o.file_);
+  argv_.resize(o.argv_.size());
+  for (std::size_t i = 0; i < argv_.size(); ++i) argv_[i].assign(o.argv_[i]);
+  rebuild_ptrs();
+  return *this;
 }
 
 namespace {
@@ -113,7 +126,7 @@ struct ChildArgs {
 struct Spawner::Slot {
   alignas(4) pid_t tid = 0;
   char* stack_top = nullptr;
-  std::optional<SpawnCommand> command;
+  SpawnCommand command;
   std::vector<gid_t> groups;
   ChildArgs args;
 };
@@ -260,10 +273,10 @@ Result<pid_t> Spawner::spawn(const SpawnCommand& cmd, const Credentials& creds,
   if (slot != nullptr) {
     // Concurrent: the child runs beside us on its slot; we never wait for it.
     slot->command = cmd;
-    slot->groups = creds.groups;
+    slot->groups.assign(creds.groups.begin(), creds.groups.end());
     slot->args = base;
-    slot->args.file = slot->command->file().c_str();
-    slot->args.argv = slot->command->argv_ptrs();
+    slot->args.file = slot->command.file().c_str();
+    slot->args.argv = slot->command.argv_ptrs();
     slot->args.groups = slot->groups.data();
     slot->args.ngroups = slot->groups.size();
     __atomic_store_n(&slot->tid, 1, __ATOMIC_RELEASE);

@@ -43,15 +43,15 @@ class SpawnCommand {
   char* const* argv_ptrs() const { return ptrs_.data(); }
 
   SpawnCommand(const SpawnCommand& o) : SpawnCommand(make(o.file_, o.argv_)) {}
-  SpawnCommand& operator=(const SpawnCommand& o) {
-    *this = make(o.file_, o.argv_);
-    return *this;
-  }
+  // Reuses this object's buffers (no allocation once they are big enough).
+  SpawnCommand& operator=(const SpawnCommand& o);
   SpawnCommand(SpawnCommand&&) = default;
   SpawnCommand& operator=(SpawnCommand&&) = default;
 
  private:
+  friend class Spawner;
   SpawnCommand() = default;
+  void rebuild_ptrs();
   std::string file_;
   std::vector<std::string> argv_;
   std::vector<char*> ptrs_;
