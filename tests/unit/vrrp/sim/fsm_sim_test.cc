@@ -4,7 +4,6 @@
 // run prints its seed and transition trace; replay it alone with
 //   VIGIL_SIM_SEED=<seed> fsm_sim_test --gtest_filter='FsmSimProperty.*'
 // VIGIL_SIM_RUNS=<n> changes the number of random runs (default 1500 chaos + 1000 failover; 30,000 of each pass).
-#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -185,73 +184,89 @@ Priority best_priority(const Lan& lan) {
   return best;
 }
 
-// Chaos (partitions, loss, delay, crashes, restarts, shutdowns, priority changes), then heal and
-// leave the network stable for 6 × the largest master-down interval. Afterwards: no transition in
-// the last 4 × master-down (no flapping), exactly one MASTER, and — with preemption — it has the
-// best effective priority. (Ties: RFC 5798 §6.4.2 makes a BACKUP accept an equal-priority master,
-// so the address tie-break only decides between simultaneous masters — see the scenario above.)
+// Starts every router at a random time in the first two advert intervals.
+void schedule_starts(Lan& lan, Rng& rng, Duration adv) {
+  for (std::size_t r = 0; r < lan.size(); ++r) {
+    lan.at(lan.epoch() + Duration{rng.between(0, 2 * adv.count())}, [r](Lan& l) { l.start(r); });
+  }
+}
+
+// Up to 10 random disturbances before `until`: partitions, heals, crashes, shutdowns, restarts,
+// tracker weight changes, bad network conditions (up to 50 % loss, adv/4 jitter).
+void schedule_chaos(Lan& lan, Rng& rng, TimePoint until, Duration adv) {
+  const std::size_t n = lan.size();
+  const auto span = std::chrono::duration_cast<Duration>(until - lan.epoch()).count();
+  for (int i = 0, steps = static_cast<int>(rng.between(0, 10)); i < steps; ++i) {
+    const TimePoint when = lan.epoch() + Duration{rng.between(0, span - 1)};
+    const auto r = static_cast<std::size_t>(rng.between(0, static_cast<std::int64_t>(n) - 1));
+    switch (rng.between(0, 6)) {
+      case 0: {
+        std::vector<int> sides(n);
+        for (auto& side : sides) side = static_cast<int>(rng.between(0, 1));
+        lan.at(when, [sides](Lan& l) { l.partition(sides); });
+        break;
+      }
+      case 1: lan.at(when, [](Lan& l) { l.heal(); }); break;
+      case 2: lan.at(when, [r](Lan& l) { l.crash(r); }); break;
+      case 3: lan.at(when, [r](Lan& l) { l.shutdown(r); }); break;
+      case 4: lan.at(when, [r](Lan& l) { if (!l.alive(r)) l.start(r); }); break;
+      case 5: {
+        const auto w = static_cast<std::int32_t>(rng.between(-60, 60));
+        lan.at(when, [r, w](Lan& l) { l.set_weights(r, w); });
+        break;
+      }
+      default: {
+        const NetConditions bad{.min_delay = 0us, .max_delay = adv / 4,
+                                .loss = static_cast<double>(rng.between(0, 50)) / 100};
+        lan.at(when, [bad](Lan& l) { l.set_conditions(bad); });
+        break;
+      }
+    }
+  }
+}
+
+// Heals every partition, restarts dead routers, and makes the network stable. Stable means
+// jitter below the smallest Skew_Time: with down_timer_adverts 1 a backup at priority 254
+// tolerates only its skew (adv/128 in v3, 7.8 ms in v2) of lateness — a real limit of the
+// protocol, not of the simulation.
+void schedule_heal(Lan& lan, TimePoint at, Duration adv) {
+  const Duration jitter = adv / 512;
+  lan.at(at, [jitter](Lan& l) {
+    l.heal();
+    l.set_conditions({.min_delay = 0us, .max_delay = jitter, .loss = 0});
+    for (std::size_t r = 0; r < l.size(); ++r) {
+      if (!l.alive(r)) l.start(r);
+    }
+  });
+}
+
+int transitions_after(const Lan& lan, TimePoint t) {
+  return static_cast<int>(std::count_if(lan.transitions().begin(), lan.transitions().end(),
+                                        [t](const Transition& x) { return x.at > t; }));
+}
+
+// Chaos, then heal and leave the network stable for 6 × the largest master-down interval.
+// Afterwards: no transition in the last 4 × master-down (no flapping), exactly one MASTER, and —
+// with preemption — it has the best effective priority. (Ties: RFC 5798 §6.4.2 makes a BACKUP
+// accept an equal-priority master, so the address tie-break only decides between simultaneous
+// masters — see EqualPrioritiesStartingTogetherElectTheHigherAddress.)
 TEST(FsmSimProperty, ChaosThenHealConvergesToOneStableBestMaster) {
   for (std::uint64_t seed : seeds(1000, 1500)) {
     Rng rng{seed};
-    Cluster c = random_cluster(rng);
+    const Cluster c = random_cluster(rng);
     Lan lan{seed * 7919 + 1, {.min_delay = 0us, .max_delay = c.adv / 20, .loss = 0.05}};
-    const std::size_t n = c.configs.size();
     lan.set_verbose(std::getenv("VIGIL_SIM_VERBOSE") != nullptr);
-    for (auto& cfg : c.configs) lan.add_router(cfg);
-    const TimePoint t0 = lan.epoch();
-    for (std::size_t r = 0; r < n; ++r) {
-      lan.at(t0 + Duration{rng.between(0, 2 * c.adv.count())}, [r](Lan& l) { l.start(r); });
-    }
-    const TimePoint heal_at = t0 + c.adv * rng.between(5, 30);
-    const int chaos_steps = static_cast<int>(rng.between(0, 10));
-    for (int i = 0; i < chaos_steps; ++i) {
-      const TimePoint when = t0 + Duration{rng.between(0, std::chrono::duration_cast<Duration>(heal_at - t0).count() - 1)};
-      const std::size_t r = static_cast<std::size_t>(rng.between(0, static_cast<std::int64_t>(n) - 1));
-      switch (rng.between(0, 6)) {
-        case 0: {
-          std::vector<int> sides(n);
-          for (auto& s : sides) s = static_cast<int>(rng.between(0, 1));
-          lan.at(when, [sides](Lan& l) { l.partition(sides); });
-          break;
-        }
-        case 1: lan.at(when, [](Lan& l) { l.heal(); }); break;
-        case 2: lan.at(when, [r](Lan& l) { l.crash(r); }); break;
-        case 3: lan.at(when, [r](Lan& l) { l.shutdown(r); }); break;
-        case 4: lan.at(when, [r](Lan& l) { if (!l.alive(r)) l.start(r); }); break;
-        case 5: {
-          const auto w = static_cast<std::int32_t>(rng.between(-60, 60));
-          lan.at(when, [r, w](Lan& l) { l.set_weights(r, w); });
-          break;
-        }
-        default: {
-          const NetConditions bad{.min_delay = 0us, .max_delay = c.adv / 4,
-                                  .loss = static_cast<double>(rng.between(0, 50)) / 100};
-          lan.at(when, [bad](Lan& l) { l.set_conditions(bad); });
-          break;
-        }
-      }
-    }
-    // Stable means jitter below the smallest Skew_Time: with down_timer_adverts 1 a backup at
-    // priority 254 tolerates only skew (adv/128 in v3, 7.8 ms in v2) of lateness — a real limit
-    // of the protocol, not of the simulation.
-    const Duration small_delay = c.adv / 512;
-    lan.at(heal_at, [n, small_delay](Lan& l) {
-      l.heal();
-      l.set_conditions({.min_delay = 0us, .max_delay = small_delay, .loss = 0});
-      for (std::size_t r = 0; r < n; ++r) if (!l.alive(r)) l.start(r);
-    });
+    for (const auto& cfg : c.configs) lan.add_router(cfg);
+    schedule_starts(lan, rng, c.adv);
+    const TimePoint heal_at = lan.epoch() + c.adv * rng.between(5, 30);
+    schedule_chaos(lan, rng, heal_at, c.adv);
+    schedule_heal(lan, heal_at, c.adv);
     const TimePoint settled = heal_at + 2 * c.max_mdi;
-    if (std::getenv("VIGIL_SIM_VERBOSE"))
-      fmt::print(stderr, "heal at {:.6f}s, settled at {:.6f}s\n",
-                 std::chrono::duration<double>(heal_at - t0).count(),
-                 std::chrono::duration<double>(settled - t0).count());
-    const TimePoint end = heal_at + 6 * c.max_mdi;
-    lan.run_until(end);
+    lan.run_until(heal_at + 6 * c.max_mdi);
 
     const auto masters = lan.masters();
-    int late = 0;
-    for (const Transition& t : lan.transitions()) late += t.at > settled ? 1 : 0;
-    ASSERT_EQ(late, 0) << "flapping while stable; seed=" << seed << "\n" << lan.trace();
+    ASSERT_EQ(transitions_after(lan, settled), 0)
+        << "flapping while stable; seed=" << seed << "\n" << lan.trace();
     ASSERT_EQ(masters.size(), 1u) << "seed=" << seed << "\n" << lan.trace();
     if (!c.nopreempt) {
       ASSERT_EQ(lan.router(masters[0]).effective_priority(), best_priority(lan))
@@ -272,12 +287,9 @@ TEST(FsmSimProperty, FailoverWithinMasterDownPlusOneAdvert) {
     Lan lan{seed * 104729 + 3, {.min_delay = 0us, .max_delay = max_delay, .loss = 0}};
     const std::size_t n = c.configs.size();
     lan.set_verbose(std::getenv("VIGIL_SIM_VERBOSE") != nullptr);
-    for (auto& cfg : c.configs) lan.add_router(cfg);
-    const TimePoint t0 = lan.epoch();
-    for (std::size_t r = 0; r < n; ++r) {
-      lan.at(t0 + Duration{rng.between(0, 2 * c.adv.count())}, [r](Lan& l) { l.start(r); });
-    }
-    const TimePoint fail_at = t0 + 2 * c.adv + 4 * c.max_mdi;
+    for (const auto& cfg : c.configs) lan.add_router(cfg);
+    schedule_starts(lan, rng, c.adv);
+    const TimePoint fail_at = lan.epoch() + 2 * c.adv + 4 * c.max_mdi;
     lan.run_until(fail_at);
     const auto before = lan.masters();
     ASSERT_EQ(before.size(), 1u) << "seed=" << seed << "\n" << lan.trace();
