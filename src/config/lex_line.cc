@@ -47,6 +47,7 @@ std::size_t find_comment(std::string_view text, bool& unterminated) {
   unterminated = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
+    if (!in_quote && !(char_class(c) & (kQuote | kComment))) continue;  // the common case
     if (in_quote) {
       if (c == '\\') {
         ++i;  // an escaped character never closes the quote here
@@ -101,8 +102,7 @@ void tokenize(LineView v, std::vector<Token>& out, Diagnostics& diags) {
       continue;
     }
     std::size_t end = i;
-    while (end < t.size() && !is_space(t[end]) && t[end] != '{' && t[end] != '}' && t[end] != '"')
-      ++end;
+    while (end < t.size() && !(char_class(t[end]) & (kSpace | kBrace | kQuote))) ++end;
     out.push_back(Token{std::string(t.substr(i, end - i)), v.loc(i), false});
     i = end;
   }

@@ -25,9 +25,26 @@
 
 namespace vigil::config::lex {
 
-inline bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
+// Character classes, looked up in one table (the lexer's inner loops test them per byte).
+enum CharClass : std::uint8_t {
+  kSpace = 1,    // space, tab, CR, VT, FF
+  kBrace = 2,    // { }
+  kQuote = 4,    // "
+  kComment = 8,  // # !
+};
+struct CharTable {
+  std::uint8_t cls[256] = {};
+  constexpr CharTable() {
+    for (unsigned char c : {' ', '\t', '\r', '\v', '\f'}) cls[c] = kSpace;
+    cls[static_cast<unsigned char>('{')] = cls[static_cast<unsigned char>('}')] = kBrace;
+    cls[static_cast<unsigned char>('"')] = kQuote;
+    cls[static_cast<unsigned char>('#')] = cls[static_cast<unsigned char>('!')] = kComment;
+  }
+};
+inline constexpr CharTable kChars{};
+inline std::uint8_t char_class(char c) { return kChars.cls[static_cast<unsigned char>(c)]; }
+
+inline bool is_space(char c) { return char_class(c) == kSpace; }
 
 // A view of some line text plus where each byte came from.
 struct LineView {
