@@ -70,10 +70,6 @@ Use find_use(std::string_view t, std::size_t pos) {
   return u;
 }
 
-}  // namespace
-
-namespace {
-
 // Text being scanned: the line itself at the bottom, the value of each use being expanded above
 // it (expansion is recursive: a value is scanned like the line).
 struct Segment {
