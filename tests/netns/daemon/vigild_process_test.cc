@@ -29,6 +29,16 @@ constexpr auto kStopTimeout = 6000ms;
 // A dump is written by the child as soon as the forwarded signal is read: 2 s is generous.
 constexpr auto kDumpTimeout = 2000ms;
 
+// kill(2) that refuses pid <= 0: a missing pidfile must fail the test, not signal our own
+// process group (kill(0, …)) or every process (kill(-1, …)).
+int signal_pid(pid_t pid, int sig) {
+  if (pid <= 0) {
+    ADD_FAILURE() << "refusing to signal pid " << pid;
+    return -1;
+  }
+  return ::kill(pid, sig);
+}
+
 class VigildProcess : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -66,8 +76,7 @@ class VigildProcess : public ::testing::Test {
   // Kills the current child and waits for a different, live child pid in the pidfile.
   pid_t kill_child_and_wait(std::chrono::milliseconds timeout) {
     const pid_t old = child_pid();
-    EXPECT_GT(old, 0);
-    EXPECT_EQ(::kill(old, SIGKILL), 0);
+    if (signal_pid(old, SIGKILL) != 0) return 0;
     pid_t fresh = 0;
     wait_until(
         [&] {
@@ -91,7 +100,7 @@ TEST_F(VigildProcess, PidfilesNameParentAndChildAndAreRemovedOnStop) {
   EXPECT_TRUE(d->log_has(fmt::format("Starting VRRP child process, pid={}", child)));
   EXPECT_TRUE(d->log_has("Starting Keepalived v2.2.7 (01/16,2022)"));
 
-  ASSERT_EQ(::kill(d->pid(), SIGTERM), 0);
+  ASSERT_EQ(signal_pid(d->pid(), SIGTERM), 0);
   EXPECT_EQ(d->wait_exit(kStopTimeout), 0) << d->log();
   EXPECT_FALSE(alive(child));
   EXPECT_NE(::access(pidfile_.c_str(), F_OK), 0);
@@ -124,7 +133,7 @@ TEST_F(VigildProcess, QuickDeathsFollowTheBackoff) {
     const auto took = std::chrono::steady_clock::now() - t0;
     EXPECT_GE(took, std::chrono::seconds(delay) - 50ms) << delay;
   }
-  ASSERT_EQ(::kill(child_pid(), SIGKILL), 0);
+  ASSERT_EQ(signal_pid(child_pid(), SIGKILL), 0);
   ASSERT_TRUE(wait_until([&] { return d->log_has("delayed 16 seconds"); }, kRespawnTimeout));
 
   std::vector<int> delays;
@@ -135,7 +144,7 @@ TEST_F(VigildProcess, QuickDeathsFollowTheBackoff) {
   }
   EXPECT_EQ(delays, (std::vector<int>{0, 1, 2, 4, 8, 16}));
   // Stopping while a restart is pending: no child to wait for.
-  ASSERT_EQ(::kill(d->pid(), SIGTERM), 0);
+  ASSERT_EQ(signal_pid(d->pid(), SIGTERM), 0);
   EXPECT_EQ(d->wait_exit(kStopTimeout), 0);
 }
 
@@ -155,7 +164,7 @@ TEST_F(VigildProcess, ChildConfigErrorStopsTheDaemon) {
 TEST_F(VigildProcess, ParentKilledChildExitsByItself) {
   auto d = start();
   const pid_t child = child_pid();
-  ASSERT_EQ(::kill(d->pid(), SIGKILL), 0);
+  ASSERT_EQ(signal_pid(d->pid(), SIGKILL), 0);
   ASSERT_EQ(d->wait_exit(kStopTimeout), 128 + SIGKILL);
   // PR_SET_PDEATHSIG(SIGTERM): the child stops at once (two-phase stop, no linger).
   EXPECT_TRUE(wait_until([&] { return !alive(child); }, 2000ms)) << "child survived its parent";
@@ -166,7 +175,7 @@ TEST_F(VigildProcess, DumpSignalsWriteKeepalivedFiles) {
   auto d = start();
   const std::string data = dir_.file("keepalived.data"), stats = dir_.file("keepalived.stats"),
                     json = dir_.file("keepalived.json"), parent = dir_.file("keepalived_parent.data");
-  ASSERT_EQ(::kill(d->pid(), SIGUSR1), 0);
+  ASSERT_EQ(signal_pid(d->pid(), SIGUSR1), 0);
   ASSERT_TRUE(wait_until([&] { return !read_file(data).empty(); }, kDumpTimeout)) << d->log();
   const std::string data_text = read_file(data);
   EXPECT_NE(data_text.find(" VRRP Instance = VI_1\n"), std::string::npos);
@@ -178,7 +187,7 @@ TEST_F(VigildProcess, DumpSignalsWriteKeepalivedFiles) {
   EXPECT_FALSE(read_file(parent).empty());
   EXPECT_TRUE(d->log_has(fmt::format("Printing VRRP data for process({}) on signal", child_pid())));
 
-  ASSERT_EQ(::kill(d->pid(), SIGUSR2), 0);
+  ASSERT_EQ(signal_pid(d->pid(), SIGUSR2), 0);
   ASSERT_TRUE(wait_until([&] { return !read_file(stats).empty(); }, kDumpTimeout));
   const auto stat_lines = lines_of(read_file(stats));
   ASSERT_EQ(stat_lines.size(), 19u);
@@ -186,7 +195,7 @@ TEST_F(VigildProcess, DumpSignalsWriteKeepalivedFiles) {
   EXPECT_EQ(stat_lines[1], "  Advertisements:");
   EXPECT_EQ(stat_lines[2], "    Received: 0");
 
-  ASSERT_EQ(::kill(d->pid(), SIGRTMIN + 2), 0);
+  ASSERT_EQ(signal_pid(d->pid(), SIGRTMIN + 2), 0);
   ASSERT_TRUE(wait_until([&] { return !read_file(json).empty(); }, kDumpTimeout));
   auto j = nlohmann::json::parse(read_file(json));
   ASSERT_EQ(j.size(), 1u);
@@ -197,7 +206,7 @@ TEST_F(VigildProcess, DumpSignalsWriteKeepalivedFiles) {
   EXPECT_EQ(j[0]["stats"]["advert_rcvd"], 0);
 
   unlink(stats.c_str());
-  ASSERT_EQ(::kill(d->pid(), SIGRTMAX - 1), 0);  // STATS_CLEAR
+  ASSERT_EQ(signal_pid(d->pid(), SIGRTMAX - 1), 0);  // STATS_CLEAR
   ASSERT_TRUE(wait_until([&] { return !read_file(stats).empty(); }, kDumpTimeout));
   EXPECT_TRUE(d->log_has("Printing and clearing VRRP stats"));
 }
@@ -206,7 +215,7 @@ TEST_F(VigildProcess, BrokenConfigOnReloadIsReportedAndOldOneKept) {
   auto d = start();
   const pid_t child = child_pid();
   write_file(conf_, "vrrp_instance VI_1 {\n  state BACKUP\n");  // unterminated block
-  ASSERT_EQ(::kill(d->pid(), SIGHUP), 0);
+  ASSERT_EQ(signal_pid(d->pid(), SIGHUP), 0);
   ASSERT_TRUE(wait_until([&] { return d->log_has("Reload aborted"); }, kDumpTimeout)) << d->log();
   EXPECT_TRUE(d->log_has("never closed"));
   EXPECT_TRUE(alive(d->pid()));
@@ -215,16 +224,16 @@ TEST_F(VigildProcess, BrokenConfigOnReloadIsReportedAndOldOneKept) {
 
   // The old configuration is still the one in effect.
   const std::string json = dir_.file("keepalived.json");
-  ASSERT_EQ(::kill(d->pid(), SIGRTMIN + 2), 0);
+  ASSERT_EQ(signal_pid(d->pid(), SIGRTMIN + 2), 0);
   ASSERT_TRUE(wait_until([&] { return !read_file(json).empty(); }, kDumpTimeout));
   EXPECT_EQ(nlohmann::json::parse(read_file(json))[0]["data"]["base_priority"], 100);
 
   // A good configuration then reloads: the child applies it and reports back.
   write_file(conf_, one_instance_config(51, 150));
-  ASSERT_EQ(::kill(d->pid(), SIGHUP), 0);
+  ASSERT_EQ(signal_pid(d->pid(), SIGHUP), 0);
   ASSERT_TRUE(wait_until([&] { return d->log_has("Reload complete"); }, kDumpTimeout)) << d->log();
   unlink(json.c_str());
-  ASSERT_EQ(::kill(d->pid(), SIGRTMIN + 2), 0);
+  ASSERT_EQ(signal_pid(d->pid(), SIGRTMIN + 2), 0);
   ASSERT_TRUE(wait_until([&] { return !read_file(json).empty(); }, kDumpTimeout));
   EXPECT_EQ(nlohmann::json::parse(read_file(json))[0]["data"]["base_priority"], 150);
   EXPECT_EQ(child_pid(), child);
@@ -245,7 +254,7 @@ TEST_F(VigildProcess, SecondDaemonWithSamePidfileRefuses) {
 TEST_F(VigildProcess, DontRespawnStopsOnChildDeath) {
   auto d = start({"-R"});
   const pid_t child = child_pid();
-  ASSERT_EQ(::kill(child, SIGKILL), 0);
+  ASSERT_EQ(signal_pid(child, SIGKILL), 0);
   EXPECT_EQ(d->wait_exit(kStopTimeout), 0) << d->log();
   EXPECT_TRUE(d->log_has(fmt::format("VRRP child process({}) died: Exiting", child)));
 }
@@ -254,9 +263,9 @@ TEST_F(VigildProcess, StuckChildIsKilledAfterChildWaitTime) {
   write_file(conf_, one_instance_config(51, 100, "child_wait_time 1"));
   auto d = start();
   const pid_t child = child_pid();
-  ASSERT_EQ(::kill(child, SIGSTOP), 0);  // it cannot act on SIGTERM now
+  ASSERT_EQ(signal_pid(child, SIGSTOP), 0);  // it cannot act on SIGTERM now
   const auto t0 = std::chrono::steady_clock::now();
-  ASSERT_EQ(::kill(d->pid(), SIGTERM), 0);
+  ASSERT_EQ(signal_pid(d->pid(), SIGTERM), 0);
   EXPECT_EQ(d->wait_exit(kStopTimeout), 0) << d->log();
   EXPECT_GE(std::chrono::steady_clock::now() - t0, 950ms);  // child_wait_time 1 s
   EXPECT_TRUE(d->log_has("process failed to die - forcing termination"));
@@ -286,11 +295,11 @@ TEST_F(VigildProcess, SystemdNotifications) {
   auto d = start({}, {"NOTIFY_SOCKET=" + sock_path});
   const std::string ready = fmt::format("READY=1\nMAINPID={}", d->pid());
   EXPECT_TRUE(wait_until([&] { return got_message(ready); }, kStartTimeout));
-  ASSERT_EQ(::kill(d->pid(), SIGHUP), 0);
+  ASSERT_EQ(signal_pid(d->pid(), SIGHUP), 0);
   EXPECT_TRUE(wait_until([&] { return got_message("RELOADING=1"); }, kDumpTimeout));
   EXPECT_TRUE(wait_until([&] { return std::count(got.begin(), got.end(), ready) == 2 || (receive(), false); },
                          kDumpTimeout));
-  ASSERT_EQ(::kill(d->pid(), SIGTERM), 0);
+  ASSERT_EQ(signal_pid(d->pid(), SIGTERM), 0);
   EXPECT_EQ(d->wait_exit(kStopTimeout), 0);
   EXPECT_TRUE(got_message("STOPPING=1"));
   ::close(sock);
@@ -316,7 +325,7 @@ TEST_F(VigildProcess, DaemonisesWithoutDashN) {
       kStartTimeout));
   EXPECT_NE(*daemon, launcher.pid());
   EXPECT_EQ(parent_of(*child), *daemon);
-  ASSERT_EQ(::kill(*daemon, SIGTERM), 0);
+  ASSERT_EQ(signal_pid(*daemon, SIGTERM), 0);
   EXPECT_TRUE(wait_until([&] { return !alive(*daemon) && !alive(*child); }, kStopTimeout));
   EXPECT_TRUE(wait_until([&] { return ::access(pidfile_.c_str(), F_OK) != 0; }, kStopTimeout));
 }
@@ -326,7 +335,7 @@ TEST_F(VigildProcess, LogFilesPerProcess) {
   const std::string log = dir_.file("k.log");
   auto d = start({"-g" + log});
   EXPECT_NE(read_file(log).find("Starting VRRP child process"), std::string::npos);
-  ASSERT_EQ(::kill(d->pid(), SIGUSR1), 0);
+  ASSERT_EQ(signal_pid(d->pid(), SIGUSR1), 0);
   EXPECT_TRUE(wait_until(
       [&] { return read_file(dir_.file("k_vrrp.log")).find("Printing VRRP data") != std::string::npos; },
       kDumpTimeout));
@@ -341,7 +350,7 @@ TEST_F(VigildProcess, NamespaceOption) {
   const pid_t child = child_pid();
   EXPECT_EQ(read_file(fmt::format("/proc/{}/net/dev", child)).find(" d0:") != std::string::npos,
             true);
-  ASSERT_EQ(::kill(d.pid(), SIGTERM), 0);
+  ASSERT_EQ(signal_pid(d.pid(), SIGTERM), 0);
   EXPECT_EQ(d.wait_exit(kStopTimeout), 0);
 }
 
