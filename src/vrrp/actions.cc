@@ -35,6 +35,7 @@ std::string_view kind_name(ActionKind k) {
     case ActionKind::install_no_accept_filter: return "install_no_accept_filter";
     case ActionKind::remove_no_accept_filter: return "remove_no_accept_filter";
     case ActionKind::send_garp: return "send_garp";
+    case ActionKind::send_garp_extra_if: return "send_garp_extra_if";
     case ActionKind::notify: return "notify";
     case ActionKind::notify_priority: return "notify_priority";
     case ActionKind::notify_master_rx_lower_pri: return "notify_master_rx_lower_pri";

@@ -33,6 +33,8 @@ enum class ActionKind : std::uint8_t {
   install_no_accept_filter,    // Accept_Mode false: drop traffic to the VIPs (RFC 5798 §6.4.3)
   remove_no_accept_filter,
   send_garp,                   // count: GARPs / unsolicited NAs per VIP in this burst
+  send_garp_extra_if,          // one GARP/NA per VIP on its interface when that is not ours
+                               // (garp_extra_if; VMAC interfaces only unless `all`)
   notify,                      // state, priority: notify scripts, FIFO `INSTANCE "VI" STATE PRIO`
   notify_priority,             // state, priority: FIFO MASTER_PRIORITY / BACKUP_PRIORITY
   notify_master_rx_lower_pri,  // priority (the sender's): notify_master_rx_lower_pri, FIFO line

@@ -13,6 +13,7 @@ std::string_view to_string(EventKind k) {
     case EventKind::garp_delay_expired: return "garp_delay_expired";
     case EventKind::garp_refresh_expired: return "garp_refresh_expired";
     case EventKind::lower_prio_garp_expired: return "lower_prio_garp_expired";
+    case EventKind::garp_extra_if_expired: return "garp_extra_if_expired";
     case EventKind::interface_up: return "interface_up";
     case EventKind::interface_down: return "interface_down";
     case EventKind::track_fault: return "track_fault";

@@ -24,6 +24,7 @@ enum class EventKind : std::uint8_t {
   garp_delay_expired,       // Timer::garp_delay (2nd GARP burst after becoming MASTER)
   garp_refresh_expired,     // Timer::garp_refresh
   lower_prio_garp_expired,  // Timer::lower_prio_garp
+  garp_extra_if_expired,    // Timer::garp_extra_if
   interface_up,             // our interface (or its VMAC base) came up
   interface_down,
   track_fault,              // a weight-0 tracker failed (glue aggregates: "any failed")
@@ -38,6 +39,20 @@ enum class EventKind : std::uint8_t {
 
 std::string_view to_string(EventKind k);
 
+// True for the *_expired kinds: the expiry of one of the instance's timers.
+constexpr bool is_expiry(EventKind k) {
+  switch (k) {
+    case EventKind::master_down_expired:
+    case EventKind::advert_timer_expired:
+    case EventKind::garp_delay_expired:
+    case EventKind::garp_refresh_expired:
+    case EventKind::lower_prio_garp_expired:
+    case EventKind::garp_extra_if_expired:
+    case EventKind::startup_delay_expired: return true;
+    default: return false;
+  }
+}
+
 // The timer whose expiry an *_expired event reports (only meaningful for those kinds).
 constexpr Timer timer_of(EventKind k) {
   switch (k) {
@@ -46,6 +61,7 @@ constexpr Timer timer_of(EventKind k) {
     case EventKind::garp_refresh_expired: return Timer::garp_refresh;
     case EventKind::lower_prio_garp_expired: return Timer::lower_prio_garp;
     case EventKind::startup_delay_expired: return Timer::startup_delay;
+    case EventKind::garp_extra_if_expired: return Timer::garp_extra_if;
     default: return Timer::master_down;
   }
 }
@@ -84,6 +100,7 @@ struct Event {
       case Timer::garp_refresh: return of(EventKind::garp_refresh_expired);
       case Timer::lower_prio_garp: return of(EventKind::lower_prio_garp_expired);
       case Timer::startup_delay: return of(EventKind::startup_delay_expired);
+      case Timer::garp_extra_if: return of(EventKind::garp_extra_if_expired);
     }
     return of(EventKind::startup);
   }

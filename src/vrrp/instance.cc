@@ -39,10 +39,7 @@ Duration Instance::master_down_interval() const {
 void Instance::step(const Event& ev, TimePoint now, ActionBuffer& out) {
   // A timer expiry consumes the timer; one that is not armed (or not yet due: re-armed later) is
   // stale (last table row).
-  if (ev.kind == EventKind::master_down_expired || ev.kind == EventKind::advert_timer_expired ||
-      ev.kind == EventKind::garp_delay_expired || ev.kind == EventKind::garp_refresh_expired ||
-      ev.kind == EventKind::lower_prio_garp_expired ||
-      ev.kind == EventKind::startup_delay_expired) {
+  if (is_expiry(ev.kind)) {
     auto& slot = deadlines_[index(timer_of(ev.kind))];
     if (!slot || now < *slot) return act_unexpected(ev, out);  // cancelled, or not yet due
     slot.reset();
@@ -116,6 +113,9 @@ void Instance::on_master(const Event& ev, TimePoint now, ActionBuffer& out) {
     case EventKind::garp_refresh_expired:  // act_refresh_garp
       act_send_garp(cfg_.garp.master_refresh_repeat, out);
       return arm(Timer::garp_refresh, now + cfg_.garp.master_refresh, out);
+    case EventKind::garp_extra_if_expired:  // act_garp_extra_if
+      out.push(Action::of(ActionKind::send_garp_extra_if));
+      return arm(Timer::garp_extra_if, now + cfg_.garp.extra_if_interval, out);
     case EventKind::sync_force_backup: return act_yield(cfg_.advert_interval, now, out);
     case EventKind::sync_force_master: return;
     case EventKind::interface_down:
@@ -275,7 +275,8 @@ void Instance::cancel(Timer t, ActionBuffer& out) {
 }
 
 void Instance::cancel_master_timers(ActionBuffer& out) {
-  for (Timer t : {Timer::advert, Timer::garp_delay, Timer::garp_refresh, Timer::lower_prio_garp}) {
+  for (Timer t : {Timer::advert, Timer::garp_delay, Timer::garp_refresh, Timer::lower_prio_garp,
+                  Timer::garp_extra_if}) {
     if (deadlines_[index(t)]) cancel(t, out);
   }
 }

@@ -56,6 +56,7 @@
 //  MASTER  | advert, = prio from our own address     | act_warn_own_address    | MASTER
 //  MASTER  | garp_delay / lower_prio_garp expired    | act_send_garp           | MASTER
 //  MASTER  | garp_refresh_expired                    | act_refresh_garp        | MASTER
+//  MASTER  | garp_extra_if_expired                   | act_garp_extra_if       | MASTER
 //  MASTER  | sync_force_backup                       | act_yield               | BACKUP
 //  MASTER  | sync_force_master                       | (nothing)               | MASTER
 //  MASTER  | interface/tracker down, sync_force_fault| act_release_to_fault    | FAULT

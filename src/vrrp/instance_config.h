@@ -23,6 +23,7 @@ struct GarpConfig {
   std::uint32_t master_refresh_repeat = 1;
   Duration lower_prio_delay = std::chrono::seconds{5};  // 2nd burst after a lower-prio advert
   std::uint32_t lower_prio_repeat = 5;                  // 0 = no GARP on lower-prio adverts
+  Duration extra_if_interval = Duration::zero();        // garp_extra_if: other interfaces; 0 = off
 };
 
 struct InstanceConfig {

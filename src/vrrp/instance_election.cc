@@ -92,6 +92,8 @@ void Instance::act_become_master(TimePoint now, ActionBuffer& out) {
     arm(Timer::garp_delay, now + cfg_.garp.master_delay, out);
   if (cfg_.garp.master_refresh > Duration::zero())
     arm(Timer::garp_refresh, now + cfg_.garp.master_refresh, out);
+  if (cfg_.garp.extra_if_interval > Duration::zero())
+    arm(Timer::garp_extra_if, now + cfg_.garp.extra_if_interval, out);
   arm(Timer::advert, now + cfg_.advert_interval, out);
   out.push(Action::with(ActionKind::notify, State::master, effective_));
 }

@@ -15,8 +15,9 @@ enum class Timer : std::uint8_t {
   garp_refresh,     // periodic GARP/NA while MASTER (garp_master_refresh)
   lower_prio_garp,  // second burst after a lower-priority advert (garp_lower_prio_delay)
   startup_delay,    // vrrp_startup_delay
+  garp_extra_if,    // periodic GARP on the VIPs' other interfaces while MASTER (garp_extra_if)
 };
-inline constexpr std::size_t kTimerCount = 6;
+inline constexpr std::size_t kTimerCount = 7;
 constexpr std::size_t index(Timer t) { return static_cast<std::size_t>(t); }
 
 constexpr std::string_view to_string(Timer t) {
@@ -27,6 +28,7 @@ constexpr std::string_view to_string(Timer t) {
     case Timer::garp_refresh: return "garp_refresh";
     case Timer::lower_prio_garp: return "lower_prio_garp";
     case Timer::startup_delay: return "startup_delay";
+    case Timer::garp_extra_if: return "garp_extra_if";
   }
   return "?";
 }

@@ -200,6 +200,17 @@ TEST(FsmMaster, GarpRefreshRepeats) {
               ElementsAre("send_garp x2", "arm_timer garp_refresh @+130000000us"));
 }
 
+TEST(FsmMaster, GarpOnExtraInterfacesRepeats) {
+  InstanceConfig c = basic_config();
+  c.garp.extra_if_interval = 30s;
+  Harness h = master(c);
+  EXPECT_EQ(h.deadline_us(Timer::garp_extra_if), 40000000);
+  EXPECT_THAT(h.step(EventKind::garp_extra_if_expired, 40s),
+              ElementsAre("send_garp_extra_if", "arm_timer garp_extra_if @+70000000us"));
+  // Leaving MASTER cancels it with the other master timers.
+  EXPECT_THAT(h.rx(advert("10.0.0.9", 200), 41s), Contains("cancel_timer garp_extra_if"));
+}
+
 TEST(FsmMaster, LowerPrioGarpSecondBurst) {
   InstanceConfig c = basic_config();
   c.garp.lower_prio_repeat = 3;

@@ -39,6 +39,7 @@ InstanceConfig random_config(Rng& rng) {
   c.garp.master_delay = Duration{rng.between(0, 3) * 1'000'000};
   c.garp.master_refresh = Duration{rng.between(0, 2) * 2'000'000};
   c.garp.lower_prio_repeat = static_cast<std::uint32_t>(rng.between(0, 3));
+  c.garp.extra_if_interval = Duration{rng.between(0, 1) * 3'000'000};
   c.startup_delay = rng.chance(0.2) ? Duration{rng.between(1, 3'000'000)} : Duration::zero();
   c.primary_address = IpAddress::v4({10, 0, 0, 5});
   c.accept = rng.chance(0.7);
