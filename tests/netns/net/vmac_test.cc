@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "net/recv_batch.h"
+#include "net/vrrp_socket.h"
 #include "net_test_util.h"
 #include "netns_harness.h"
 
@@ -133,6 +135,56 @@ TEST_F(VmacTest, RelaxAllRpFilterKeepsEffectiveFilteringAndRestores) {
   EXPECT_EQ(read("default/rp_filter"), "1");
   EXPECT_EQ(read("eth0/rp_filter"), "0");
   EXPECT_EQ(read("lo/rp_filter"), "2");
+}
+
+// Adverts go out and come in on the VMACs (keepalived's default unless vmac_xmit_base): sent
+// from a's VMAC they carry the VMAC as Ethernet source, and b's VMAC receives them.
+TEST_F(VmacTest, AdvertsFlowBetweenVmacs) {
+  const auto& b = topo.node("b");
+  std::optional<Vmac> va, vb;
+  std::optional<VrrpSender> tx;
+  std::optional<VrrpReceiver> rx;
+  {
+    NetnsScope in(a().ns);
+    auto v = Vmac::create({.parent_ifindex = test::ifindex("eth0"), .vrid = {70}});
+    ASSERT_TRUE(v) << v.error().str();
+    va.emplace(std::move(*v));
+    auto t = VrrpSender::open({.family = vrrp::Family::inet, .ifindex = va->ifindex()});
+    ASSERT_TRUE(t) << t.error().str();
+    tx.emplace(std::move(*t));
+  }
+  {
+    NetnsScope in(b.ns);
+    auto v = Vmac::create({.parent_ifindex = test::ifindex("eth0"), .vrid = {70}});
+    ASSERT_TRUE(v) << v.error().str();
+    vb.emplace(std::move(*v));
+    auto r = VrrpReceiver::open({.family = vrrp::Family::inet, .ifindex = vb->ifindex()});
+    ASSERT_TRUE(r) << r.error().str();
+    rx.emplace(std::move(*r));
+  }
+  testing::PacketCapture cap(topo.bridge_ns(), "br0");
+  auto group = vrrp_group(vrrp::Family::inet);
+  std::vector<std::uint8_t> pkt = {0x45, 0xc0, 0x00, 0x20, 0x00, 0x01, 0x00, 0x00, 0xff, 0x70, 0x00, 0x00,
+                                   10, 99, 0, 1, 224, 0, 0, 18,
+                                   0x31, 0x46, 0x96, 0x01, 0x00, 0x64, 0x00, 0x00, 10, 99, 0, 100};
+  ASSERT_TRUE(tx->send(pkt, group));
+  // One frame over veth + bridge: microseconds; 2 s covers a loaded machine.
+  auto f = cap.next([](const auto& fr) { return fr.ethertype() == 0x0800 && fr.bytes[23] == 112; },
+                    std::chrono::seconds(2));
+  ASSERT_TRUE(f);
+  EXPECT_EQ(std::vector<std::uint8_t>(f->bytes.begin() + 6, f->bytes.begin() + 12),
+            (std::vector<std::uint8_t>{0x00, 0x00, 0x5e, 0x00, 0x01, 0x46}));
+  ASSERT_TRUE(test::readable(rx->fd(), std::chrono::seconds(2)));
+  RecvBatch batch;
+  std::size_t got = 0;
+  auto r = batch.drain(rx->fd(), rx->family(), 8, [&](const RecvPacket& p) {
+    ++got;
+    EXPECT_EQ(p.meta.ifindex, static_cast<unsigned>(vb->ifindex()));
+    EXPECT_EQ(p.meta.ttl, 255);
+    EXPECT_EQ(p.payload.size(), 12u);
+  });
+  ASSERT_TRUE(r);
+  EXPECT_EQ(got, 1u);
 }
 
 TEST_F(VmacTest, BadParentIsAnError) {
