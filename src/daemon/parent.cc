@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <system_error>
 
 #include "daemon/child.h"
 #include "daemon/dump_files.h"
@@ -129,6 +130,7 @@ void Parent::child_died(const Fired& f) {
     if (is_permanent_exit(code)) {
       d_.log.alert("Keepalived_vrrp exited with permanent error {}. Terminating",
                    permanent_exit_name(code));
+      d_.systemd.error(code == kExitMissingPermission ? EPERM : EINVAL);
       stop(code);
       return;
     }
