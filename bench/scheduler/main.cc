@@ -300,7 +300,7 @@ int main(int argc, char** argv) {
   };
   // The reused pair keeps one loop each across runs: vigil's pool then hands records back in
   // the random order the previous run's timers fired in.
-  auto reused = fresh(kChurnTimers);
+  std::unique_ptr<Loop> reused = churn || churn_reused_only ? fresh(kChurnTimers) : nullptr;
   EvLoop reused_ev;
 
   std::vector<double> v1, v1b, v1r, l1, l1r, v2, l2, v3, l3, v4;

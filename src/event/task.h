@@ -52,6 +52,7 @@ struct alignas(64) Task {
   TaskHandle* owner = nullptr;
   std::uint32_t heap_index = kNotInHeap;    // its deadline, when in the heap, is the heap's entry
   std::uint32_t seq = 0;                    // insertion order (serial arithmetic), breaks ties
+  std::uint32_t pool_index = 0;             // its number in the TaskPool
   Kind kind = Kind::event;
   State state = State::free;
   Reason reason = Reason::event;            // what the callback will be told

@@ -1,11 +1,19 @@
 // event/task_pool.h — recycles task records (keepalived's `unuse` list).
 //
-// Records are allocated in fixed chunks that never move; a finished record goes back on the free
-// list and the next add_* takes it from there. Once the pool has grown to the peak number of
-// simultaneous tasks, scheduling allocates nothing. reserve(n) grows it up front.
+// Records are allocated in fixed chunks that never move and are never freed while the pool
+// lives; a finished record is marked free and the next add_* takes one from there. Once the pool
+// has grown to the peak number of simultaneous tasks, scheduling allocates nothing. reserve(n)
+// grows it up front.
+//
+// Which free record comes next: the lowest-numbered one (first fit, from a bitmap with a summary
+// level). That keeps a small loop's records packed together, and after a burst of a million
+// timers fired in random order, the next million are still handed out in address order, not in
+// the order the last ones happened to end (a free list would scatter them over the whole pool:
+// a cache and TLB miss per add).
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -19,14 +27,14 @@ class TaskPool {
   TaskPool(const TaskPool&) = delete;
   TaskPool& operator=(const TaskPool&) = delete;
 
-  // A clean record in State::free (the caller sets it up).
+  // A record in State::free (the caller sets it up).
   Task* acquire();
   // Returns a record whose callback has already been reset.
   void release(Task* t);
   void reserve(std::size_t n);
 
   std::size_t capacity() const { return capacity_; }
-  std::size_t in_use() const { return capacity_ - free_.size(); }
+  std::size_t in_use() const { return capacity_ - free_count_; }
 
   // Calls f(Task&) on every record not in the pool (used by the loop's destructor).
   template <class F>
@@ -39,16 +47,17 @@ class TaskPool {
   }
 
  private:
-  static constexpr std::size_t kChunk = 256;
+  static constexpr std::size_t kChunk = 256;  // records per chunk: 4 bitmap words
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
   void grow();
+  std::size_t first_free_word(std::size_t from) const;
 
   std::vector<std::unique_ptr<Task[]>> chunks_;
-  // Free records as a stack of pointers (LIFO: the record freed last, still in cache, is reused
-  // first). An array rather than a list threaded through the records, so taking one does not
-  // first have to load the record itself: with a million records that is a cache miss per add.
-  // Its capacity always equals the pool's, so push_back never allocates.
-  std::vector<Task*> free_;
+  std::vector<std::uint64_t> free_;     // bit i of word w: record w*64+i is free
+  std::vector<std::uint64_t> summary_;  // bit j of word s: free_[s*64+j] != 0
+  std::size_t cursor_ = 0;              // no free record lives in a word below this one
   std::size_t capacity_ = 0;
+  std::size_t free_count_ = 0;
 };
 
 }  // namespace vigil::event::detail

@@ -1,5 +1,5 @@
 // Must NOT compile: a callback whose capture exceeds kCallbackCapacity is rejected at compile
-// time (no hidden heap allocation). Checked by the ctest EventCompileFail.TooBigCapture, which
+// time (no hidden heap allocation). Checked by the ctest event_compile_fail.TooBigCapture, which
 // expects the static_assert's message.
 #include <array>
 
