@@ -71,9 +71,22 @@ Result<Netlink> Netlink::open() {
   if (::setsockopt(mnl_socket_get_fd(s.get()), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) {
     return errno_error("setsockopt(SO_RCVTIMEO, netlink)");
   }
+  Netlink nl(std::move(s), false);
+  nl.ifa_proto_ = nl.probe_ifa_proto();
+  return nl;
+}
+
+// Kernels that know IFA_PROTO tag their own addresses with it (::1 is "kernel_lo", IPv6
+// link-locals "kernel_ll"), so one such address in a dump settles it. Without IPv6 there may be
+// none; then the kernel release decides (IFA_PROTO appeared in 6.1).
+bool Netlink::probe_ifa_proto() {
+  if (auto addrs = dump_addresses(AF_UNSPEC)) {
+    for (const auto& a : *addrs) {
+      if (a.proto != 0) return true;
+    }
+  }
   utsname u{};
-  bool proto = ::uname(&u) == 0 && kernel_supports_ifa_proto(u.release);
-  return Netlink(std::move(s), proto);
+  return ::uname(&u) == 0 && kernel_supports_ifa_proto(u.release);
 }
 
 int Netlink::fd() const { return mnl_socket_get_fd(sock_.get()); }

@@ -87,6 +87,7 @@ class Netlink {
   Result<std::vector<NetlinkMessage>> dump(const std::vector<std::uint8_t>& request);
   Result<std::vector<NetlinkMessage>> dump_once(std::vector<std::uint8_t> request, bool& interrupted);
   Status send_bytes(const std::vector<std::uint8_t>& bytes);
+  bool probe_ifa_proto();
   Result<ParseResult> receive();
 
   std::unique_ptr<mnl_socket, MnlSocketCloser> sock_;

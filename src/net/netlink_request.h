@@ -89,6 +89,7 @@ std::vector<std::uint8_t> build_del_link(int ifindex);
 std::vector<std::uint8_t> build_set_link_up(int ifindex, bool up);
 
 // True if the running kernel stores IFA_PROTO (Linux 6.1+). `release` is uname().release.
+// Netlink::open() first looks for the kernel's own tags in an address dump, then asks this.
 // Older kernels ignore the unknown attribute in (non-strict) requests, so sending it there is
 // harmless; the probe only says whether `ip addr` will show the tag.
 bool kernel_supports_ifa_proto(std::string_view release);

@@ -336,6 +336,15 @@ TEST_F(NetlinkTest, InterfaceLookups) {
   ASSERT_TRUE(links);
   EXPECT_EQ(links->size(), 2u);  // lo and eth0
 
+  // What the IFA_PROTO probe relies on: the kernel tags ::1 on lo as IFAPROT_KERNEL_LO (1).
+  if (nl->ifa_proto_supported()) {
+    auto lo = addresses_of(*nl, test::ifindex("lo"), AF_INET6);
+    ASSERT_TRUE(lo);
+    bool tagged = false;
+    for (const auto& e : *lo) tagged = tagged || (e.address == ip("::1") && e.proto == 1);
+    EXPECT_TRUE(tagged);
+  }
+
   auto missing = ifindex_of(*nl, "nosuch0");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, ENODEV);
