@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -34,8 +36,13 @@ inline bool host_script_usable(std::string_view cmd) {
 
 inline Environment host_environment() {
   Environment env;
-  env.interface_exists = [](std::string_view n) {
-    return if_nametoindex(std::string(n).c_str()) != 0;
+  // Memoized: a large config names the same few interfaces thousands of times.
+  auto cache = std::make_shared<std::map<std::string, bool, std::less<>>>();
+  env.interface_exists = [cache](std::string_view n) {
+    if (auto it = cache->find(n); it != cache->end()) return it->second;
+    bool ok = if_nametoindex(std::string(n).c_str()) != 0;
+    cache->emplace(std::string(n), ok);
+    return ok;
   };
   env.script_usable = host_script_usable;
   env.user_exists = [](std::string_view u) { return getpwnam(std::string(u).c_str()) != nullptr; };

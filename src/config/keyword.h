@@ -80,7 +80,7 @@ const Keyword<Obj>* find_keyword(std::span<const Keyword<Obj>> table, std::strin
 
 // Applies `table` to each statement of `body`.
 template <class Obj>
-void walk_block(ParseCtx& ctx, const std::vector<Stmt>& body, std::span<const Keyword<Obj>> table,
+void walk_block(ParseCtx& ctx, std::span<const Stmt> body, std::span<const Keyword<Obj>> table,
                 Obj& obj, std::string_view where) {
   for (const Stmt& s : body) {
     const Token& kw = s.keyword();

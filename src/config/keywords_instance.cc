@@ -67,6 +67,7 @@ void kw_version(ParseCtx& ctx, const Stmt& s, VI& vi) {
 
 template <std::vector<AddressLine> VI::*M>
 void kw_addresses(ParseCtx& ctx, const Stmt& s, VI& vi) {
+  (vi.*M).reserve((vi.*M).size() + s.block.size());
   for (const Stmt& line : s.block) {
     if (line.has_block) {
       ctx.error(line.keyword(), "unexpected block inside an address list");

@@ -35,8 +35,10 @@ struct Field {
   Field() = default;
   Field(T v) : value(std::move(v)) {}  // NOLINT: a default value reads best as `Field<T> x{v}`
 
-  T value{};
+  // Location first, flag beside the value: keeps small fields at 24 bytes (large configs have
+  // ~100 of them per instance, thousands of instances).
   SourceLoc loc;       // where the file set it; empty while it holds the default
+  T value{};
   bool is_set = false; // written in the file (derived values leave this false)
 
   void set(T v, SourceLoc where) {

@@ -1,6 +1,7 @@
 // parser.cc — the top-level keyword table and the entry point.
 #include "config/parser.h"
 
+#include <algorithm>
 #include <array>
 
 #include "config/keyword.h"
@@ -147,15 +148,20 @@ constexpr auto kTopKeywords = std::to_array<Keyword<Config>>({
 }  // namespace
 
 void parse_top_statement(ParseCtx& ctx, const Stmt& s) {
-  std::vector<Stmt> one{s};
-  walk_block<Config>(ctx, one, kTopKeywords, ctx.cfg, "the top level");
+  walk_block<Config>(ctx, std::span<const Stmt>(&s, 1), kTopKeywords, ctx.cfg, "the top level");
 }
 
 Config parse_config(const std::vector<Line>& lines, Diagnostics& diags) {
   Config cfg;
   ParseCtx ctx(cfg, diags);
-  std::vector<Stmt> tree = build_tree(lines, diags);
-  walk_block<Config>(ctx, tree, kTopKeywords, cfg, "the top level");
+  // Reserve (about) exactly: instances are large, and vector growth would hold two copies.
+  cfg.vrrp_instances.reserve(static_cast<std::size_t>(
+      std::count_if(lines.begin(), lines.end(), [](const Line& l) {
+        return !l.tokens.front().quoted && l.tokens.front().text == "vrrp_instance";
+      })));
+  for_each_statement(lines, diags, [&](const Stmt& s) {
+    walk_block<Config>(ctx, std::span<const Stmt>(&s, 1), kTopKeywords, cfg, "the top level");
+  });
   return cfg;
 }
 

@@ -199,37 +199,40 @@ void sync_group_tracking_weight(RuleCtx& c) {
 void interfaces_exist(RuleCtx& c) {
   if (!c.env.interface_exists) return;
   bool dynamic = c.cfg.global_defs.dynamic_interfaces.value;
-  auto check = [&](const std::string& ifname, SourceLoc loc, std::string_view what) {
+  // `what` is only formatted for a missing interface (large configs name thousands).
+  auto check = [&](const std::string& ifname, SourceLoc loc, auto&& what) {
     if (ifname.empty() || c.env.interface_exists(ifname)) return;
-    std::string msg = fmt::format("interface {} for {} doesn't exist{}", ifname, what,
+    std::string msg = fmt::format("interface {} for {} doesn't exist{}", ifname, what(),
                                   dynamic ? " (dynamic_interfaces: waiting for it)"
                                           : ": create it, fix the name, or set "
                                             "dynamic_interfaces in global_defs");
     if (dynamic) c.diags.warning(loc, msg);
     else c.diags.error(loc, msg);
   };
+  auto route = [] { return std::string("route"); };
+  auto nexthop = [] { return std::string("route nexthop"); };
   for (const VrrpInstance& vi : c.cfg.vrrp_instances) {
-    std::string what = fmt::format("vrrp_instance {}", vi.name);
-    check(vi.interface.value, vi.interface.loc, what);
+    check(vi.interface.value, vi.interface.loc,
+          [&] { return fmt::format("vrrp_instance {}", vi.name); });
     for (const TrackRef& r : vi.track_interface)
-      check(r.name, r.loc, fmt::format("track_interface of {}", vi.name));
+      check(r.name, r.loc, [&] { return fmt::format("track_interface of {}", vi.name); });
     for (const auto* list : {&vi.virtual_ipaddress, &vi.virtual_ipaddress_excluded})
       for (const AddressLine& a : *list)
-        check(a.dev, a.loc, fmt::format("ip address {}", a.addr.to_string()));
+        check(a.dev, a.loc, [&] { return fmt::format("ip address {}", a.addr.to_string()); });
     for (const RouteLine& r : vi.virtual_routes) {
-      check(r.dev, r.loc, "route");
-      for (const Nexthop& n : r.nexthops) check(n.dev, r.loc, "route nexthop");
+      check(r.dev, r.loc, route);
+      for (const Nexthop& n : r.nexthops) check(n.dev, r.loc, nexthop);
     }
   }
   for (const AddressLine& a : c.cfg.static_ipaddress)
-    check(a.dev, a.loc, fmt::format("ip address {}", a.addr.to_string()));
+    check(a.dev, a.loc, [&] { return fmt::format("ip address {}", a.addr.to_string()); });
   for (const RouteLine& r : c.cfg.static_routes) {
-    check(r.dev, r.loc, "route");
-    for (const Nexthop& n : r.nexthops) check(n.dev, r.loc, "route nexthop");
+    check(r.dev, r.loc, route);
+    for (const Nexthop& n : r.nexthops) check(n.dev, r.loc, nexthop);
   }
   for (const SyncGroup& g : c.cfg.sync_groups)
     for (const TrackRef& r : g.track_interface)
-      check(r.name, r.loc, fmt::format("track_interface of sync group {}", g.name));
+      check(r.name, r.loc, [&] { return fmt::format("track_interface of sync group {}", g.name); });
 }
 
 void rules_have_preference(RuleCtx& c) {

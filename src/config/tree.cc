@@ -11,46 +11,61 @@ struct Open {
   SourceLoc brace;
 };
 
+// The run of words being collected on the current line.
+struct Words {
+  const Token* first;
+  std::size_t count;
+  bool empty() const { return count == 0; }
+};
+
 class TreeBuilder {
  public:
-  explicit TreeBuilder(Diagnostics& diags) : diags_(diags) { stack_.push_back({&root_, {}}); }
+  using Sink = std::function<void(const Stmt&)>;
+  TreeBuilder(Diagnostics& diags, const Sink& sink) : diags_(diags), sink_(sink) {
+    stack_.push_back({&root_, {}});
+  }
 
   void line(const Line& l) {
-    std::vector<Token> words;
-    for (const Token& t : l.tokens) {
+    const Token* base = l.tokens.data();
+    Words words{base, 0};
+    for (std::size_t i = 0; i < l.tokens.size(); ++i) {
+      const Token& t = l.tokens[i];
       if (t.is_open()) {
         open(words, t);
+        words = {base + i + 1, 0};
       } else if (t.is_close()) {
         flush(words);
         close(t);
+        words = {base + i + 1, 0};
       } else {
-        words.push_back(t);
+        ++words.count;
       }
     }
     flush(words);
     first_on_line_ = true;
+    if (stack_.size() == 1) emit(/*keep_last=*/true);
   }
 
-  std::vector<Stmt> finish() {
+  void finish() {
     while (stack_.size() > 1) {
       diags_.error(stack_.back().brace,
                    "block opened here is never closed: add the missing '}' at its end");
       stack_.pop_back();
     }
-    return std::move(root_);
+    emit(false);
   }
 
  private:
   std::vector<Stmt>& body() { return *stack_.back().body; }
 
-  void flush(std::vector<Token>& words) {
+  void flush(Words& words) {
     if (words.empty()) return;
-    body().push_back(Stmt{std::move(words), false, {}, {}});
-    words.clear();
+    body().push_back(Stmt{std::span<const Token>(words.first, words.count), false, {}});
+    words.count = 0;
     first_on_line_ = false;
   }
 
-  void open(std::vector<Token>& words, const Token& brace) {
+  void open(Words& words, const Token& brace) {
     Stmt* owner = nullptr;
     if (!words.empty()) {
       flush(words);
@@ -61,13 +76,12 @@ class TreeBuilder {
     if (!owner) {
       diags_.error(brace.loc, "unexpected '{' with no keyword before it: write 'keyword {'");
       // Still track it so its matching '}' does not close the enclosing block.
-      orphans_.push_back(Stmt{{brace}, true, {}, brace.loc});
+      orphans_.push_back(Stmt{std::span<const Token>(&brace, 1), true, {}});
       stack_.push_back({&orphans_.back().block, brace.loc});
       first_on_line_ = false;
       return;
     }
     owner->has_block = true;
-    owner->open_loc = brace.loc;
     stack_.push_back({&owner->block, brace.loc});
     first_on_line_ = false;
   }
@@ -81,7 +95,17 @@ class TreeBuilder {
     first_on_line_ = false;
   }
 
+  // Hands finished top-level statements to the sink. The last one is kept while it has no
+  // block: its `{` may still come at the start of the next line.
+  void emit(bool keep_last) {
+    std::size_t n = root_.size();
+    if (keep_last && n > 0 && !root_.back().has_block) --n;
+    for (std::size_t i = 0; i < n; ++i) sink_(root_[i]);
+    root_.erase(root_.begin(), root_.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+
   Diagnostics& diags_;
+  const Sink& sink_;
   std::vector<Stmt> root_;
   std::vector<Open> stack_;
   std::deque<Stmt> orphans_;  // bodies of `{` without a keyword, discarded
@@ -90,10 +114,17 @@ class TreeBuilder {
 
 }  // namespace
 
-std::vector<Stmt> build_tree(const std::vector<Line>& lines, Diagnostics& diags) {
-  TreeBuilder b(diags);
+void for_each_statement(const std::vector<Line>& lines, Diagnostics& diags,
+                        const std::function<void(const Stmt&)>& fn) {
+  TreeBuilder b(diags, fn);
   for (const Line& l : lines) b.line(l);
-  return b.finish();
+  b.finish();
+}
+
+std::vector<Stmt> build_tree(const std::vector<Line>& lines, Diagnostics& diags) {
+  std::vector<Stmt> out;
+  for_each_statement(lines, diags, [&](const Stmt& s) { out.push_back(s); });
+  return out;
 }
 
 }  // namespace vigil::config

@@ -7,6 +7,8 @@
 // still open at the end of the input — are reported with file:line:col and do not stop the walk.
 #pragma once
 
+#include <functional>
+#include <span>
 #include <vector>
 
 #include "config/preprocess.h"
@@ -14,11 +16,12 @@
 
 namespace vigil::config {
 
+// A statement's words are a view into the Line they were read from (a statement never spans
+// lines, and braces only end it): the lines must outlive the tree.
 struct Stmt {
-  std::vector<Token> words;       // never empty; words[0] is the keyword
+  std::span<const Token> words;   // never empty; words[0] is the keyword
   bool has_block = false;
   std::vector<Stmt> block;        // statements between the braces
-  SourceLoc open_loc;             // the `{` (when has_block)
 
   const Token& keyword() const { return words.front(); }
   SourceLoc loc() const { return words.front().loc; }
@@ -27,6 +30,12 @@ struct Stmt {
   const Token& arg_token(std::size_t i) const { return words[i + 1]; }
 };
 
+// `lines` must outlive the returned tree (statements point into it).
 std::vector<Stmt> build_tree(const std::vector<Line>& lines, Diagnostics& diags);
+
+// The same, one top-level statement at a time (each is complete, block included, when `fn`
+// sees it): a large configuration never has its whole tree in memory.
+void for_each_statement(const std::vector<Line>& lines, Diagnostics& diags,
+                        const std::function<void(const Stmt&)>& fn);
 
 }  // namespace vigil::config
