@@ -10,6 +10,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -102,6 +103,14 @@ class ActionBuffer {
   void push(const Action& a) {
     if (size_ == kCapacity) [[unlikely]] overflow();
     items_[size_++] = a;
+  }
+  // Appends a default Action of kind `k` and returns it for filling in place: on the hot path
+  // this avoids building a temporary and copying it (a store-forwarding stall).
+  Action& emplace(ActionKind k) {
+    if (size_ == kCapacity) [[unlikely]] overflow();
+    Action* a = std::construct_at(&items_[size_++]);  // in place: no temporary
+    a->kind = k;
+    return *a;
   }
   void clear() { size_ = 0; }
   std::size_t size() const { return size_; }

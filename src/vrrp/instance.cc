@@ -266,7 +266,9 @@ bool Instance::note_fault(const Event& ev) {
 
 void Instance::arm(Timer t, TimePoint deadline, ActionBuffer& out) {
   deadlines_[index(t)] = deadline;
-  out.push(Action{.kind = ActionKind::arm_timer, .timer = t, .deadline = deadline});
+  Action& a = out.emplace(ActionKind::arm_timer);
+  a.timer = t;
+  a.deadline = deadline;
 }
 
 void Instance::cancel(Timer t, ActionBuffer& out) {
