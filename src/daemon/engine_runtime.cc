@@ -1,0 +1,94 @@
+#include "daemon/engine_runtime.h"
+
+#include "daemon/dump_format.h"
+
+namespace vigil::daemon {
+
+namespace {
+
+VrrpState state_of(vrrp::State s) {
+  switch (s) {
+    case vrrp::State::backup: return VrrpState::backup;
+    case vrrp::State::master: return VrrpState::master;
+    case vrrp::State::fault: return VrrpState::fault;
+    case vrrp::State::init:
+    case vrrp::State::stop: return VrrpState::init;
+  }
+  return VrrpState::init;
+}
+
+InstanceStats stats_of(const runtime::InstanceView& v) {
+  using vrrp::RxStat;
+  InstanceStats s;
+  s.advert_rcvd = v.rx[RxStat::adverts_received];
+  s.advert_sent = v.tx.adverts_sent;
+  s.become_master = v.tx.become_master;
+  s.release_master = v.tx.release_master;
+  s.packet_len_err = v.rx[RxStat::packet_length_errors];
+  s.advert_interval_err = v.rx[RxStat::adv_interval_errors];
+  s.ip_ttl_err = v.rx[RxStat::ip_ttl_errors];
+  s.invalid_type_rcvd = v.rx[RxStat::invalid_type];
+  s.addr_list_err = v.rx[RxStat::address_list_errors];
+  s.invalid_authtype = v.rx[RxStat::auth_invalid_type];
+  s.authtype_mismatch = v.rx[RxStat::auth_type_mismatch];
+  s.auth_failure = v.rx[RxStat::auth_failures];
+  s.pri_zero_rcvd = v.rx[RxStat::priority_zero_received];
+  s.pri_zero_sent = v.tx.priority_zero_sent;
+  return s;
+}
+
+}  // namespace
+
+EngineRuntime::EngineRuntime(event::Loop& loop, Logger& log)
+    : log_(log), engine_(loop, [&log](vrrp::LogLevel level, std::string_view m) {
+        switch (level) {
+          case vrrp::LogLevel::debug: log.detail("{}", m); break;
+          case vrrp::LogLevel::info: log.info("{}", m); break;
+          case vrrp::LogLevel::warning: log.warning("{}", m); break;
+          case vrrp::LogLevel::error: log.error("{}", m); break;
+        }
+      }) {}
+
+void EngineRuntime::start(const RunConfig& cfg) {
+  config_ = cfg;
+  if (!cfg.model) {
+    log_.error("VRRP engine: no configuration model to run");
+    return;
+  }
+  engine_.start(cfg.model);
+}
+
+void EngineRuntime::reload(const RunConfig& cfg) {
+  config_ = cfg;
+  if (cfg.model) engine_.reload(cfg.model);
+}
+
+std::vector<InstanceRecord> EngineRuntime::records() const {
+  std::vector<InstanceRecord> out;
+  const auto views = engine_.snapshot();
+  for (const auto& c : config_.instances) {
+    InstanceRecord r;
+    r.config = c;
+    r.effective_priority = c.priority;
+    for (const auto& v : views) {
+      if (v.name != c.name) continue;
+      r.state = state_of(v.state);
+      r.effective_priority = v.effective_priority.value;
+      r.last_transition = v.last_transition;
+      r.stats = stats_of(v);
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::string EngineRuntime::dump_data() const { return format_data(config_, records()); }
+
+std::string EngineRuntime::dump_stats() const { return format_stats(records()); }
+
+std::optional<std::string> EngineRuntime::dump_json() const {
+  if (config_.instances.empty()) return std::nullopt;
+  return format_json(records(), config_.json_version);
+}
+
+}  // namespace vigil::daemon

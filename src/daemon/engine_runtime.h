@@ -1,0 +1,42 @@
+// daemon/engine_runtime.h — the VrrpRuntime the VRRP child runs: the real engine
+// (runtime/engine.h) behind the daemon's seam (daemon/runtime.h).
+//
+//   EngineRuntime rt(loop, log);
+//   rt.start(run_config);          // run_config.model: the full parsed config the engine needs
+//
+// The engine runs the protocol; this adapter turns its per-instance views into the daemon's
+// InstanceRecords so the existing dump formatters (daemon/dump_format.h) write the .data,
+// .stats and .json files, and routes the engine's log lines into the daemon's Logger
+// (debug-level lines only with -D, like keepalived's detailed logging).
+#pragma once
+
+#include "daemon/log.h"
+#include "daemon/runtime.h"
+#include "event/loop.h"
+#include "runtime/engine.h"
+
+namespace vigil::daemon {
+
+class EngineRuntime final : public VrrpRuntime {
+ public:
+  EngineRuntime(event::Loop& loop, Logger& log);
+
+  void start(const RunConfig& cfg) override;
+  void reload(const RunConfig& cfg) override;
+  std::chrono::milliseconds stop_phase1() override { return engine_.stop_phase1(); }
+  void stop_phase2() override { engine_.stop_phase2(); }
+  std::string dump_data() const override;
+  std::string dump_stats() const override;
+  std::optional<std::string> dump_json() const override;
+  void clear_stats() override { engine_.clear_stats(); }
+  std::size_t instance_count() const override { return config_.instances.size(); }
+
+ private:
+  std::vector<InstanceRecord> records() const;
+
+  Logger& log_;
+  RunConfig config_;
+  runtime::Engine engine_;
+};
+
+}  // namespace vigil::daemon

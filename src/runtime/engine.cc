@@ -1,0 +1,209 @@
+#include "runtime/engine.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "runtime/instance_builder.h"
+
+namespace vigil::runtime {
+
+using event::Fired;
+
+Engine::Engine(event::Loop& loop, LogFn log,
+               std::function<std::chrono::system_clock::time_point()> wall_clock)
+    : loop_(loop), log_(std::move(log)), wall_clock_(std::move(wall_clock)) {}
+
+Engine::~Engine() {
+  // Timers and read tasks are cancelled by their handles; VMACs removed by net::Vmac.
+  for (auto& in : instances_) release_channel(*in);
+}
+
+void Engine::log(vrrp::LogLevel level, std::string_view message) const {
+  if (log_) log_(level, message);
+}
+
+void Engine::start(std::shared_ptr<const config::Config> cfg) {
+  config_ = std::move(cfg);
+  auto nl = net::Netlink::open();
+  if (!nl) {
+    log(vrrp::LogLevel::error, fmt::format("Netlink command channel: {}", nl.error().str()));
+    return;
+  }
+  nl_.emplace(std::move(*nl));
+  open_monitor();
+  for (const auto& vi : config_->vrrp_instances) add_instance(vi);
+  for (auto& in : instances_) startup(*in);
+}
+
+void Engine::add_instance(const config::VrrpInstance& vi) {
+  auto built = build_instance(*config_, vi, *nl_);
+  if (!built) {
+    log(vrrp::LogLevel::error, fmt::format("({}) cannot be started: {}", vi.name, built.error().str()));
+    failed_.push_back(vi.name);
+    return;
+  }
+  RtInstance& in = **built;
+  if (channel_for(in) == nullptr) {
+    failed_.push_back(vi.name);
+    return;
+  }
+  in.last_transition = wall_clock_();
+  instances_.push_back(std::move(*built));
+}
+
+Channel* Engine::channel_for(RtInstance& in) {
+  ChannelKey key{.family = in.key.family,
+                 .send_ifindex = in.ifindex,
+                 .recv_ifindex = in.base_ifindex,
+                 .group = in.group};
+  if (!in.peers.empty()) key.unicast_source = in.source;
+  if (in.key.family == vrrp::Family::inet6) key.source6 = in.source;
+  Channel* ch = nullptr;
+  for (auto& c : channels_) {
+    if (c->key() == key) ch = c.get();
+  }
+  if (ch == nullptr) {
+    auto opened = Channel::open(key);
+    if (!opened) {
+      log(vrrp::LogLevel::error, fmt::format("({}) cannot open VRRP sockets: {}", in.name, opened.error().str()));
+      return nullptr;
+    }
+    ch = opened->get();
+    ch->read_task = loop_.add_read(ch->rx_fd(), [this, ch](const Fired& f) {
+      if (f.ok()) on_readable(*ch);
+    }, std::nullopt, {.persistent = true});
+    channels_.push_back(std::move(*opened));
+  }
+  if (!ch->attach(in)) {
+    log(vrrp::LogLevel::error, fmt::format("({}) VRID {} is already used on {} - instance not started",
+                                           in.name, in.key.vrid, in.ifname));
+    return nullptr;
+  }
+  return ch;
+}
+
+void Engine::release_channel(RtInstance& in) {
+  Channel* ch = in.channel;
+  if (ch == nullptr) return;
+  ch->detach(in);
+  if (!ch->empty()) return;
+  std::erase_if(channels_, [ch](const std::unique_ptr<Channel>& c) { return c.get() == ch; });
+}
+
+void Engine::startup(RtInstance& in) {
+  if (!in.link_up) step(in, vrrp::Event::of(vrrp::EventKind::interface_down));
+  step(in, vrrp::Event::of(vrrp::EventKind::startup));
+}
+
+void Engine::retire(RtInstance& in) {
+  step(in, vrrp::Event::of(vrrp::EventKind::shutdown));
+  for (auto& t : in.timers) t.cancel();
+  if (in.vips_installed) change_vips(in, false);
+  release_channel(in);
+}
+
+void Engine::reload(std::shared_ptr<const config::Config> cfg) {
+  auto old_config = config_;  // the old instances' Expectations view nothing in it, but keep it alive
+  config_ = std::move(cfg);
+  if (!nl_) return;
+  failed_.clear();
+  std::vector<std::unique_ptr<RtInstance>> next;
+  for (const auto& vi : config_->vrrp_instances) {
+    auto built = build_instance(*config_, vi, *nl_);
+    if (!built) {
+      log(vrrp::LogLevel::error, fmt::format("({}) cannot be started: {}", vi.name, built.error().str()));
+      failed_.push_back(vi.name);
+      continue;
+    }
+    auto same = std::find_if(instances_.begin(), instances_.end(),
+                             [&](const auto& o) { return o && o->key == (*built)->key; });
+    if (same == instances_.end()) {
+      next.push_back(std::move(*built));
+      continue;
+    }
+    // Same virtual router: keep the running object (state, timers, counters, socket) and give
+    // it the new settings.
+    RtInstance& in = **same;
+    RtInstance& fresh = **built;
+    const bool was_master = in.fsm.state() == vrrp::State::master;
+    if (was_master && in.vips_installed && fresh.vip_texts != in.vip_texts) change_vips(in, false);
+    in.name = fresh.name;
+    in.fsm_config = fresh.fsm_config;
+    in.advert_vips = fresh.advert_vips;
+    in.peers = fresh.peers;
+    in.expect = fresh.expect;
+    in.expect.vips = in.advert_vips;
+    in.expect.peers = in.peers;
+    in.advert = fresh.advert;
+    in.advert.addresses = in.advert_vips;
+    in.vip_specs = fresh.vip_specs;
+    in.vip_texts = fresh.vip_texts;
+    in.ttl = fresh.ttl;
+    step(in, vrrp::Event::reload_with(in.fsm_config));
+    if (in.fsm.state() == vrrp::State::master && !in.vips_installed) change_vips(in, true);
+    next.push_back(std::move(*same));
+  }
+  for (auto& old : instances_) {
+    if (old) {
+      retire(*old);
+      stopping_.push_back(std::move(old));
+    }
+  }
+  instances_ = std::move(next);
+  for (auto& in : instances_) {
+    if (in->channel == nullptr) {
+      if (channel_for(*in) == nullptr) {
+        failed_.push_back(in->name);
+        in.reset();
+        continue;
+      }
+      in->last_transition = wall_clock_();
+      startup(*in);
+    }
+  }
+  std::erase(instances_, nullptr);
+}
+
+std::chrono::milliseconds Engine::stop_phase1() {
+  if (stopped_) return std::chrono::milliseconds(0);
+  stopped_ = true;
+  monitor_task_.cancel();
+  for (auto& in : instances_) retire(*in);
+  // keepalived lingers ~1 s so IGMP/MLD leaves go out before the process exits.
+  return instances_.empty() ? std::chrono::milliseconds(0) : std::chrono::milliseconds(1000);
+}
+
+void Engine::stop_phase2() {
+  for (auto& in : instances_) in->vmac.reset();
+  stopping_.clear();
+  channels_.clear();
+}
+
+std::vector<InstanceView> Engine::snapshot() const {
+  std::vector<InstanceView> out;
+  for (const auto& in : instances_) {
+    out.push_back(InstanceView{.name = in->name,
+                               .state = in->fsm.state(),
+                               .base_priority = in->fsm_config.priority,
+                               .effective_priority = in->fsm.effective_priority(),
+                               .master_address = in->fsm.master_address(),
+                               .master_priority = in->fsm.master_priority(),
+                               .master_adver_interval = in->fsm.master_adver_interval(),
+                               .last_transition = in->last_transition,
+                               .rx = in->rx,
+                               .tx = in->tx,
+                               .running = true});
+  }
+  for (const auto& name : failed_) out.push_back(InstanceView{.name = name});
+  return out;
+}
+
+void Engine::clear_stats() {
+  for (auto& in : instances_) {
+    in->rx.clear();
+    in->tx = TxCounters{};
+  }
+}
+
+}  // namespace vigil::runtime

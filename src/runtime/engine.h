@@ -1,0 +1,120 @@
+// runtime/engine.h — the VRRP engine: every configured instance running the protocol on real
+// sockets, driven by the event loop.
+//
+//   event::Loop loop(clock);
+//   runtime::Engine engine(loop, [&](vrrp::LogLevel l, std::string_view m) { log(l, m); });
+//   engine.start(*config);                  // sockets, INIT → BACKUP (or FAULT), timers armed
+//   loop.run();                             // adverts, elections, VIPs, GARPs happen here
+//   engine.stop_phase1();                   // SIGTERM: masters send priority 0, release VIPs
+//   engine.stop_phase2();                   // after the linger: VMACs go, sockets close
+//
+// Per instance (rt_instance.h): a vrrp::Instance (the pure state machine) whose actions this
+// engine performs in order (engine_actions.cc) — send an advert (encoded into the instance's
+// preallocated buffer; IPv4 with our own IP header), arm/cancel its timers (one loop timer per
+// vrrp::Timer, retimed in place), add/remove VIPs through one netlink batch, GARP/NA bursts, the
+// log lines in keepalived's wording, counters for the stats dumps.
+// Sockets (channel.h): one pair per (family, interface, unicast source / group), shared, read by
+// a persistent read task, drained in batches, dispatched by VRID after the codec's checks.
+// Interfaces (engine_monitor.cc): rtnetlink link events; the instance's interface going down →
+// FAULT, coming back → BACKUP.
+// Reload: instances matched by (VRID, family, interface, unicast) keep their state and
+// counters (reference §1.5); vanished ones stop as at shutdown, new ones start.
+//
+// Errors: an instance whose interface or sockets cannot be set up is logged and not run (the
+// others run); a send or netlink failure is logged and counted, the protocol carries on.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/model.h"
+#include "event/loop.h"
+#include "net/netlink.h"
+#include "net/netlink_monitor.h"
+#include "runtime/channel.h"
+#include "runtime/rt_instance.h"
+
+namespace vigil::runtime {
+
+using LogFn = std::function<void(vrrp::LogLevel, std::string_view)>;
+
+// One instance as the dumps need it.
+struct InstanceView {
+  std::string name;
+  vrrp::State state = vrrp::State::init;
+  vrrp::Priority base_priority{};
+  vrrp::Priority effective_priority{};
+  std::optional<vrrp::IpAddress> master_address{};
+  vrrp::Priority master_priority{};
+  std::chrono::microseconds master_adver_interval{};
+  std::chrono::system_clock::time_point last_transition{};
+  vrrp::RxCounters rx{};
+  TxCounters tx{};
+  bool running = false;  // false: it could not be set up (interface missing, socket error)
+};
+
+class Engine {
+ public:
+  Engine(event::Loop& loop, LogFn log,
+         std::function<std::chrono::system_clock::time_point()> wall_clock = &std::chrono::system_clock::now);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  void start(std::shared_ptr<const config::Config> cfg);
+  void reload(std::shared_ptr<const config::Config> cfg);
+  // Masters send priority 0 and drop their VIPs; every instance reaches STOP. Returns the linger.
+  std::chrono::milliseconds stop_phase1();
+  void stop_phase2();
+
+  std::vector<InstanceView> snapshot() const;
+  void clear_stats();
+
+ private:
+  // Setup (engine.cc)
+  void add_instance(const config::VrrpInstance& vi);
+  Channel* channel_for(RtInstance& in);
+  void release_channel(RtInstance& in);
+  void startup(RtInstance& in);
+  void retire(RtInstance& in);
+
+  // The state machine's actions (engine_actions.cc)
+  void step(RtInstance& in, const vrrp::Event& ev);
+  void perform(RtInstance& in, const vrrp::Action& a);
+  void arm(RtInstance& in, vrrp::Timer t, vrrp::TimePoint deadline);
+  void send_advert(RtInstance& in, vrrp::Priority p);
+  void change_vips(RtInstance& in, bool install);
+  void send_garps(RtInstance& in, std::uint32_t count);
+  void on_state_changed(RtInstance& in, const vrrp::Action& a);
+  void on_timer(RtInstance& in, vrrp::Timer t);
+
+  // Packets and interfaces (engine_monitor.cc)
+  void on_readable(Channel& ch);
+  void on_packet(Channel& ch, const net::RecvPacket& p);
+  void open_monitor();
+  void on_monitor();
+  void on_link(int ifindex, bool up);
+  void log(vrrp::LogLevel level, std::string_view message) const;
+
+  event::Loop& loop_;
+  LogFn log_;
+  std::function<std::chrono::system_clock::time_point()> wall_clock_;
+  std::shared_ptr<const config::Config> config_;
+  std::optional<net::Netlink> nl_;
+  std::optional<net::NetlinkMonitor> monitor_;
+  event::TaskHandle monitor_task_;
+  std::vector<std::unique_ptr<RtInstance>> instances_;
+  std::vector<std::string> failed_;  // configured instances that could not be set up
+  std::vector<std::unique_ptr<Channel>> channels_;
+  std::vector<std::unique_ptr<RtInstance>> stopping_;  // left the config: kept until stop_phase2
+  std::array<std::uint8_t, vrrp::kIpv4HeaderSize + vrrp::kMaxMessageSize> txbuf_{};
+  bool stopped_ = false;
+};
+
+}  // namespace vigil::runtime

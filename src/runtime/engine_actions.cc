@@ -1,0 +1,151 @@
+// The state machine's actions, performed in the order Instance::step() emitted them
+// (vrrp/instance.h lists the contract per action).
+#include <fmt/format.h>
+
+#include <cerrno>
+
+#include "runtime/engine.h"
+
+namespace vigil::runtime {
+
+using event::Fired;
+using vrrp::ActionKind;
+using vrrp::LogLevel;
+
+void Engine::step(RtInstance& in, const vrrp::Event& ev) {
+  // A local buffer: performing an action never steps another instance today, but a sync group
+  // would, and the buffer must not be shared with a nested step.
+  vrrp::ActionBuffer out;
+  in.fsm.step(ev, loop_.now(), out);
+  for (const vrrp::Action& a : out) perform(in, a);
+}
+
+void Engine::perform(RtInstance& in, const vrrp::Action& a) {
+  switch (a.kind) {
+    case ActionKind::send_advert: send_advert(in, a.priority); break;
+    case ActionKind::arm_timer: arm(in, a.timer, a.deadline); break;
+    case ActionKind::cancel_timer: in.timers[vrrp::index(a.timer)].cancel(); break;
+    case ActionKind::install_vips:
+      log(LogLevel::debug, fmt::format("({}) setting VIPs.", in.name));
+      change_vips(in, true);
+      break;
+    case ActionKind::remove_vips:
+      log(LogLevel::debug, fmt::format("({}) removing VIPs.", in.name));
+      change_vips(in, false);
+      break;
+    case ActionKind::send_garp: send_garps(in, a.count); break;
+    case ActionKind::state_changed: on_state_changed(in, a); break;
+    case ActionKind::log: log(a.level, vrrp::format_log(a, in.name)); break;
+    default:
+      // Not wired yet: virtual routes/rules, the no-accept filter, notify scripts/FIFO, sync
+      // groups and extra-interface GARPs (listed as missing in the engine's report).
+      break;
+  }
+}
+
+void Engine::arm(RtInstance& in, vrrp::Timer t, vrrp::TimePoint deadline) {
+  event::TaskHandle& h = in.timers[vrrp::index(t)];
+  if (h.active() && loop_.retime(h, deadline)) return;
+  h = loop_.add_timer_at(deadline, [this, p = &in, t](const Fired&) { on_timer(*p, t); });
+}
+
+void Engine::on_timer(RtInstance& in, vrrp::Timer t) { step(in, vrrp::Event::expired(t)); }
+
+void Engine::send_advert(RtInstance& in, vrrp::Priority p) {
+  if (in.channel == nullptr) return;
+  in.advert.priority = p;
+  bool all_sent = true;
+  auto send_to = [&](const vrrp::IpAddress& dst) {
+    vrrp::Expected<std::size_t, vrrp::EncodeError> len =
+        in.key.family == vrrp::Family::inet
+            ? vrrp::encode_ipv4(in.advert,
+                                vrrp::Ipv4Fields{.source = in.source, .destination = dst, .ttl = in.ttl,
+                                                 .id = ++in.ip_id},
+                                in.expect.checksum, txbuf_)
+            : vrrp::encode(in.advert, in.source, dst, in.expect.checksum, txbuf_);
+    if (!len) {
+      all_sent = false;
+      if (!in.send_failing) {
+        log(LogLevel::error, fmt::format("({}) cannot encode advert: {}", in.name, vrrp::to_string(len.error())));
+      }
+      return;
+    }
+    auto st = in.channel->sender().send(std::span<const std::uint8_t>(txbuf_.data(), *len), dst);
+    if (!st) {
+      all_sent = false;
+      if (!in.send_failing) {
+        log(LogLevel::error, fmt::format("({}) Cant send advert to {} ({})", in.name, dst.to_string(),
+                                         st.error().str()));
+      }
+    }
+  };
+  if (in.peers.empty()) {
+    send_to(in.group);
+  } else {
+    for (const auto& peer : in.peers) send_to(peer.address);
+  }
+  in.send_failing = !all_sent;
+  if (!all_sent) {
+    ++in.tx.send_errors;
+    return;
+  }
+  ++in.tx.adverts_sent;
+  if (p.is_stop()) ++in.tx.priority_zero_sent;
+}
+
+void Engine::change_vips(RtInstance& in, bool install) {
+  in.vips_installed = install;
+  if (!nl_ || in.vip_specs.empty()) return;
+  net::NetlinkBatch batch = nl_->batch();
+  for (const auto& spec : in.vip_specs) batch.add(install ? net::Op::add : net::Op::remove, spec);
+  auto results = nl_->commit(batch);
+  if (!results) {
+    log(LogLevel::error, fmt::format("({}) netlink: {}", in.name, results.error().str()));
+    return;
+  }
+  for (std::size_t i = 0; i < results->size(); ++i) {
+    const net::Status& st = (*results)[i];
+    if (st) continue;
+    const int code = st.error().code;
+    // Already there (add) / already gone (remove): the wanted end state holds.
+    if (install && code == EEXIST) continue;
+    if (!install && (code == EADDRNOTAVAIL || code == ENOENT || code == ENODEV)) continue;
+    log(LogLevel::error, fmt::format("({}) cannot {} VIP {}: {}", in.name, install ? "add" : "remove",
+                                     in.vip_texts[i], st.error().str()));
+  }
+}
+
+void Engine::send_garps(RtInstance& in, std::uint32_t count) {
+  if (count == 0 || in.vip_specs.empty()) return;
+  if (!in.garp) {
+    auto opened = net::GarpSender::open(in.ifindex, in.mac);
+    if (!opened) {
+      log(LogLevel::error, fmt::format("({}) gratuitous ARP socket: {}", in.name, opened.error().str()));
+      return;
+    }
+    in.garp.emplace(std::move(*opened));
+  }
+  for (const auto& spec : in.vip_specs) {
+    if (spec.ifindex != in.ifindex) continue;  // a VIP on another interface: its own GARPs are not ours
+    log(LogLevel::debug, fmt::format("({}) Sending/queueing {} on {} for {}", in.name,
+                                     spec.address.is_v4() ? "gratuitous ARPs" : "Unsolicited Neighbour Adverts",
+                                     in.vmac ? in.vmac->name() : in.ifname, spec.address.to_string()));
+    for (std::uint32_t i = 0; i < count; ++i) {
+      auto st = spec.address.is_v4() ? in.garp->send_garp(spec.address)
+                                     : in.garp->send_na(spec.address, in.ipv6_router);
+      if (!st) {
+        log(LogLevel::error, fmt::format("({}) GARP/NA for {}: {}", in.name, spec.address.to_string(), st.error().str()));
+        break;
+      }
+      ++in.tx.garps_sent;
+    }
+  }
+}
+
+void Engine::on_state_changed(RtInstance& in, const vrrp::Action& a) {
+  if (a.state == vrrp::State::master) ++in.tx.become_master;
+  if (a.from == vrrp::State::master && a.state != vrrp::State::master) ++in.tx.release_master;
+  in.last_transition = wall_clock_();
+}
+
+}  // namespace vigil::runtime

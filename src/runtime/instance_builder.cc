@@ -1,0 +1,212 @@
+#include "runtime/instance_builder.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "net/interfaces.h"
+#include "net/sysctl.h"
+
+namespace vigil::runtime {
+
+namespace {
+
+using vrrp::Family;
+using vrrp::IpAddress;
+
+std::string_view scope_word(config::Scope s) {
+  switch (s) {
+    case config::Scope::global: return "global";
+    case config::Scope::site: return "site";
+    case config::Scope::link: return "link";
+    case config::Scope::host: return "host";
+    case config::Scope::nowhere: return "nowhere";
+  }
+  return "global";
+}
+
+// The IPv4 broadcast address of addr/prefix with all host bits set.
+IpAddress all_ones_broadcast(const IpAddress& addr, std::uint8_t prefix) {
+  std::array<std::uint8_t, 4> b{};
+  std::memcpy(b.data(), addr.data(), 4);
+  for (int bit = prefix; bit < 32; ++bit) b[static_cast<std::size_t>(bit / 8)] |= 0x80 >> (bit % 8);
+  return IpAddress::v4(b);
+}
+
+net::AddressSpec address_spec(const config::AddressLine& a, int ifindex) {
+  net::AddressSpec s;
+  s.ifindex = ifindex;
+  s.address = a.addr;
+  s.prefix = a.prefix;
+  s.label = a.label;
+  s.scope = static_cast<std::uint8_t>(a.scope.value_or(config::Scope::global));
+  if (a.addr.is_v4()) {
+    if (a.brd_mode == config::BrdMode::address) s.broadcast = a.brd;
+    if (a.brd_mode == config::BrdMode::all_ones) s.broadcast = all_ones_broadcast(a.addr, a.prefix);
+  }
+  s.peer = a.peer;
+  s.nodad = a.nodad;
+  s.noprefixroute = a.noprefixroute;
+  s.home = a.home;
+  s.preferred_lft = a.preferred_lft;
+  return s;
+}
+
+std::array<std::uint8_t, vrrp::kAuthDataSize> auth_bytes(const std::string& pass) {
+  std::array<std::uint8_t, vrrp::kAuthDataSize> out{};
+  std::memcpy(out.data(), pass.data(), std::min(pass.size(), out.size()));
+  return out;
+}
+
+vrrp::ChecksumRule checksum_rule(const config::VrrpInstance& vi) {
+  vrrp::ChecksumRule r;
+  if (*vi.v3_checksum_as_v2) r.mode = vrrp::V3Checksum::as_v2;
+  if (*vi.old_unicast_checksum == config::OldChecksum::always) r.mode = vrrp::V3Checksum::old_unicast;
+  return r;
+}
+
+// Resolves the interface a VIP line names (its `dev`, else the instance's sending interface).
+net::Result<int> vip_ifindex(net::Netlink& nl, const config::AddressLine& a, int instance_ifindex) {
+  if (a.dev.empty()) return instance_ifindex;
+  return net::ifindex_of(nl, a.dev);
+}
+
+}  // namespace
+
+std::string vip_text(const config::AddressLine& a, const std::string& dev) {
+  return fmt::format("{}/{} dev {} scope {}", a.addr.to_string(), a.prefix, a.dev.empty() ? dev : a.dev,
+                     scope_word(a.scope.value_or(config::Scope::global)));
+}
+
+vrrp::InstanceConfig fsm_config_of(const config::Config& cfg, const config::VrrpInstance& vi,
+                                   const IpAddress& source) {
+  vrrp::InstanceConfig c;
+  c.name = vi.name;
+  c.vrid = *vi.virtual_router_id;
+  c.version = *vi.version;
+  c.family = source.family();
+  c.priority = *vi.priority;
+  c.advert_interval = *vi.advert_int;
+  c.want_master = *vi.state == config::InitialState::master;
+  c.nopreempt = *vi.nopreempt;
+  c.preempt_delay = *vi.preempt_delay;
+  c.down_timer_adverts = *vi.down_timer_adverts;
+  c.lower_prio_no_advert = *vi.lower_prio_no_advert;
+  c.higher_prio_send_advert = *vi.higher_prio_send_advert;
+  c.owner_ignore_adverts = *vi.owner_ignore_adverts;
+  if (vi.timer_expired_backup.is_set) c.timer_expired_backup = *vi.timer_expired_backup;
+  c.garp = vrrp::GarpConfig{.master_delay = *vi.garp_master_delay,
+                            .master_repeat = *vi.garp_master_repeat,
+                            .master_refresh = *vi.garp_master_refresh,
+                            .master_refresh_repeat = *vi.garp_master_refresh_repeat,
+                            .lower_prio_delay = *vi.garp_lower_prio_delay,
+                            .lower_prio_repeat = *vi.garp_lower_prio_repeat};
+  c.startup_delay = std::max(*cfg.global_defs.vrrp_startup_delay, *cfg.global_defs.vrrp_delay_after_boot);
+  c.primary_address = source;
+  c.accept = *vi.accept;
+  return c;
+}
+
+net::Result<std::unique_ptr<RtInstance>> build_instance(const config::Config& cfg,
+                                                        const config::VrrpInstance& vi,
+                                                        net::Netlink& nl) {
+  const std::string& ifname = *vi.interface;
+  auto base = net::ifindex_of(nl, ifname);
+  if (!base) return net::make_error(base.error().code, fmt::format("({}) interface {}: {}", vi.name, ifname, base.error().str()));
+
+  // The family is the first VIP's (config rules derive the same), else the source's.
+  Family family = Family::inet;
+  if (!vi.virtual_ipaddress.empty()) family = vi.virtual_ipaddress.front().addr.family();
+  else if (vi.mcast_src_ip.is_set) family = vi.mcast_src_ip->family();
+  else if (!vi.unicast_peer.empty()) family = vi.unicast_peer.front().addr.family();
+
+  IpAddress source;
+  if (vi.mcast_src_ip.is_set && vi.mcast_src_ip->family() == family) {
+    source = *vi.mcast_src_ip;
+  } else if (family == Family::inet) {
+    auto p = net::primary_ipv4(nl, *base);
+    if (!p) return net::make_error(p.error().code, fmt::format("({}) no IPv4 address on {}", vi.name, ifname));
+    source = *p;
+  } else {
+    auto p = net::link_local_ipv6(nl, *base);
+    if (!p) return net::make_error(p.error().code, fmt::format("({}) no link-local IPv6 address on {}", vi.name, ifname));
+    source = *p;
+  }
+
+  const vrrp::InstanceConfig fc = fsm_config_of(cfg, vi, source);
+  auto in = std::make_unique<RtInstance>(fc);
+  in->fsm_config = fc;
+  in->name = vi.name;
+  in->ifname = ifname;
+  in->base_ifindex = *base;
+  in->ifindex = *base;
+  in->source = source;
+  in->key = InstanceKey{.vrid = vi.virtual_router_id->value, .family = family, .interface = ifname,
+                        .unicast = !vi.unicast_peer.empty()};
+
+  std::string vip_dev = ifname;
+  if (*vi.use_vmac) {
+    auto vmac = net::Vmac::create({.parent_ifindex = *base, .vrid = *vi.virtual_router_id,
+                                   .family = family, .name = vi.vmac_name.value});
+    if (!vmac) return net::make_error(vmac.error().code, fmt::format("({}) VMAC: {}", vi.name, vmac.error().str()));
+    in->vmac.emplace(std::move(*vmac));
+    in->ifindex = in->vmac->ifindex();
+    in->mac = in->vmac->mac();
+    vip_dev = in->vmac->name();
+  } else {
+    auto link = nl.get_link(*base);
+    if (!link) return link.error();
+    std::copy_n(link->mac.begin(), std::min<std::size_t>(link->mac.size(), 6), in->mac.begin());
+    in->link_up = link->oper_up();
+  }
+  if (family == Family::inet6) in->ipv6_router = [&] { auto f = net::ipv6_forwarding(ifname); return f && *f; }();
+
+  for (const auto& a : vi.virtual_ipaddress) {
+    if (a.addr.family() == family) in->advert_vips.push_back(a.addr);
+  }
+  for (const auto* list : {&vi.virtual_ipaddress, &vi.virtual_ipaddress_excluded}) {
+    for (const auto& a : *list) {
+      auto idx = vip_ifindex(nl, a, in->ifindex);
+      if (!idx) return net::make_error(idx.error().code, fmt::format("({}) VIP {}: {}", vi.name, a.addr.to_string(), idx.error().str()));
+      in->vip_specs.push_back(address_spec(a, *idx));
+      in->vip_texts.push_back(vip_text(a, vip_dev));
+    }
+  }
+  for (const auto& p : vi.unicast_peer) {
+    in->peers.push_back(vrrp::UnicastPeer{.address = p.addr, .min_ttl = p.min_ttl.value_or(0),
+                                          .max_ttl = p.max_ttl.value_or(255)});
+  }
+
+  in->group = *vi.mcast_dst_ip;
+  if (in->group.family() != family) in->group = IpAddress::vrrp_group(family);
+  in->ttl = in->peers.empty() ? 255 : *vi.unicast_ttl;
+
+  const vrrp::ChecksumRule rule = checksum_rule(vi);
+  const auto interval_cs = std::chrono::duration_cast<vrrp::Centiseconds>(*vi.advert_int);
+  in->expect = vrrp::Expectations{
+      .version = *vi.version,
+      .family = family,
+      .vrid = *vi.virtual_router_id,
+      .auth_type = *vi.auth_type,
+      .auth_pass = auth_bytes(*vi.auth_pass),
+      .advert_interval = interval_cs,
+      .vips = in->advert_vips,
+      .check_vips = !*vi.skip_check_adv_addr,
+      .unicast = !in->peers.empty(),
+      .peers = in->peers,
+      .check_unicast_source = *vi.check_unicast_src,
+      .checksum = rule,
+      .detect_old_unicast_checksum = *vi.old_unicast_checksum != config::OldChecksum::never};
+  in->advert = vrrp::AdvertFields{.version = *vi.version,
+                                  .family = family,
+                                  .vrid = *vi.virtual_router_id,
+                                  .priority = *vi.priority,
+                                  .interval = interval_cs,
+                                  .auth_type = *vi.version == vrrp::Version::v2 ? *vi.auth_type : vrrp::AuthType::none,
+                                  .auth_data = auth_bytes(*vi.auth_pass),
+                                  .addresses = in->advert_vips};
+  return in;
+}
+
+}  // namespace vigil::runtime

@@ -1,0 +1,33 @@
+// runtime/instance_builder.h — one config::VrrpInstance → one RtInstance, ready to run.
+//
+//   auto built = build_instance(cfg, cfg.vrrp_instances[i], nl);
+//   if (!built) log(built.error().str());            // e.g. interface gone: the instance is skipped
+//
+// Maps the typed model onto the state machine's InstanceConfig (priorities, intervals, preempt,
+// GARP timing, tie-break address), the codec's Expectations (version, auth, VIPs, peers,
+// checksum rule) and the netlink AddressSpecs of its VIPs/eVIPs. Looks up what only the kernel
+// knows (interface index and MAC, primary IPv4 / link-local IPv6 source) and creates the VMAC
+// when `use_vmac` is set. Does not open VRRP sockets: instances share those (channel.h).
+#pragma once
+
+#include <memory>
+
+#include "config/model.h"
+#include "net/netlink.h"
+#include "net/result.h"
+#include "runtime/rt_instance.h"
+
+namespace vigil::runtime {
+
+net::Result<std::unique_ptr<RtInstance>> build_instance(const config::Config& cfg,
+                                                        const config::VrrpInstance& vi,
+                                                        net::Netlink& nl);
+
+// The state machine's view of an instance (pure: no lookups). `source` is the tie-break address.
+vrrp::InstanceConfig fsm_config_of(const config::Config& cfg, const config::VrrpInstance& vi,
+                                   const vrrp::IpAddress& source);
+
+// keepalived's VIP text for dumps: "10.0.0.1/24 dev eth0 scope global".
+std::string vip_text(const config::AddressLine& a, const std::string& dev);
+
+}  // namespace vigil::runtime

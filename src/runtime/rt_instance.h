@@ -1,0 +1,89 @@
+// runtime/rt_instance.h — one running VRRP instance: the pure state machine plus everything the
+// engine keeps beside it (codec expectations, counters, timers, the kernel objects it uses).
+//
+// Built by instance_builder.h from the config model; owned by the Engine (heap-allocated, so
+// the raw pointers the loop's callbacks capture stay valid for the instance's lifetime).
+// Destroying it cancels its timers (TaskHandle) and removes its VMAC (net::Vmac).
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "event/handle.h"
+#include "net/garp.h"
+#include "net/netlink_request.h"
+#include "net/vmac.h"
+#include "vrrp/instance.h"
+#include "vrrp/packet.h"
+
+namespace vigil::runtime {
+
+class Channel;
+
+// The keepalived.stats / JSON counters vigil can know on the send side and from the fsm.
+struct TxCounters {
+  std::uint64_t adverts_sent = 0;
+  std::uint64_t priority_zero_sent = 0;
+  std::uint64_t become_master = 0;
+  std::uint64_t release_master = 0;
+  std::uint64_t send_errors = 0;
+  std::uint64_t garps_sent = 0;  // GARPs + unsolicited NAs
+};
+
+// Reload matching key (reference §1.5): VRID, family, configured interface, unicast or not.
+struct InstanceKey {
+  std::uint8_t vrid = 0;
+  vrrp::Family family = vrrp::Family::inet;
+  std::string interface;
+  bool unicast = false;
+  friend bool operator==(const InstanceKey&, const InstanceKey&) = default;
+};
+
+struct RtInstance {
+  explicit RtInstance(const vrrp::InstanceConfig& c) : fsm(c) {}
+  RtInstance(const RtInstance&) = delete;
+  RtInstance& operator=(const RtInstance&) = delete;
+
+  std::string name;
+  InstanceKey key;
+  std::string ifname;             // the configured interface
+  int base_ifindex = 0;           // the configured interface (link state is watched here)
+  int ifindex = 0;                // where adverts, VIPs and GARPs go: the VMAC if any
+  net::Mac mac{};                 // source MAC of GARPs/NAs
+
+  vrrp::InstanceConfig fsm_config;
+  vrrp::Instance fsm;
+
+  // Storage the codec's Expectations and AdvertFields view.
+  std::vector<vrrp::IpAddress> advert_vips;      // this family's VIPs, config order
+  std::vector<vrrp::UnicastPeer> peers;
+  vrrp::Expectations expect;
+  vrrp::AdvertFields advert;                     // priority set per send
+  vrrp::IpAddress source;                        // advert source
+  vrrp::IpAddress group;                         // multicast destination
+  std::uint8_t ttl = 255;                        // multicast 255, unicast: unicast_ttl
+  std::uint16_t ip_id = 0;                       // IPv4 id, numbered from 1 like keepalived
+
+  std::vector<net::AddressSpec> vip_specs;       // VIPs + eVIPs, as netlink requests
+  std::vector<std::string> vip_texts;            // "10.0.0.1/24 dev eth0 scope global", dumps
+  bool vips_installed = false;
+
+  Channel* channel = nullptr;
+  std::optional<net::Vmac> vmac;
+  std::optional<net::GarpSender> garp;
+  bool ipv6_router = false;                      // NA Router flag (forwarding on the interface)
+  bool link_up = true;
+  bool send_failing = false;                     // log a send error once until a send works
+
+  std::array<event::TaskHandle, vrrp::kTimerCount> timers{};
+  vrrp::RxCounters rx{};
+  TxCounters tx{};
+  std::chrono::system_clock::time_point last_transition{};
+  bool removed = false;                          // left the config at a reload: stopping
+};
+
+}  // namespace vigil::runtime
