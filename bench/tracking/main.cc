@@ -260,7 +260,7 @@ int main(int argc, char** argv) {
                 ::sysconf(_SC_NPROCESSORS_ONLN));
   }
   std::vector<double> cpu, p50, p99, mx, k_cpu;
-  std::size_t starts = 0, late = 0;
+  std::size_t late = 0;
   if (rt > 0) {
     const sched_param p{.sched_priority = rt};
     if (::sched_setscheduler(0, SCHED_RR, &p) != 0) {
@@ -275,7 +275,6 @@ int main(int argc, char** argv) {
     p50.push_back(v.p50_ms);
     p99.push_back(v.p99_ms);
     mx.push_back(v.max_ms);
-    starts += v.starts;
     late += v.late_10ms;
     std::printf("  vigil run %d: cpu %.2f%% of one core, lateness p50 %.3f ms p99 %.3f ms max %.3f ms"
                 " (%zu starts, %zu later than 10 ms, %llu blocking spawns)\n"
