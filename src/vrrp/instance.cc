@@ -163,7 +163,8 @@ void Instance::act_delay_start(TimePoint now, ActionBuffer& out) {
 }
 
 // RFC 5798 §6.4.1. keepalived starts every instance in BACKUP; an owner that wants MASTER gets a
-// 1 usec down timer, i.e. becomes MASTER at once (reference §4.3).
+// 1 usec down timer, i.e. becomes MASTER at once (reference §4.3) — and, as keepalived 2.2.7
+// does, without logging or notifying the BACKUP step.
 void Instance::act_start(TimePoint now, ActionBuffer& out) {
   if (faulted()) {
     enter(State::fault, out);
@@ -173,10 +174,10 @@ void Instance::act_start(TimePoint now, ActionBuffer& out) {
   }
   enter(State::backup, out);
   mai_ = cfg_.advert_interval;
+  if (cfg_.is_owner() && cfg_.want_master) return arm(Timer::master_down, now + Duration{1}, out);
   log(LogEvent::entering_backup_init, LogLevel::info, out);
   out.push(Action::with(ActionKind::notify, State::backup, effective_));
-  const bool owner_now = cfg_.is_owner() && cfg_.want_master;
-  arm(Timer::master_down, now + (owner_now ? Duration{1} : master_down_interval()), out);
+  arm(Timer::master_down, now + master_down_interval(), out);
 }
 
 
