@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "daemon/dump_files.h"
+#include "daemon/engine_runtime.h"
 #include "daemon/exit_codes.h"
 #include "daemon/log.h"
 #include "daemon/log_setup.h"
@@ -138,7 +139,7 @@ int child_main(ChildSetup& setup) {
   event::Loop loop(clock, {.log = [&log](event::Severity s, std::string_view m) {
                      log.log(s == event::Severity::error ? LogLevel::err : LogLevel::info, m);
                    }});
-  ConfigOnlyRuntime runtime;  // the VRRP engine replaces this when it exists
+  EngineRuntime runtime(loop, log);
   VrrpChild child(setup, log, loop, runtime);
   if (auto failed = child.start()) return *failed;
   const int code = loop.run();

@@ -122,6 +122,7 @@ class CheckedConfigLoader final : public ConfigLoader {
     // correct and run with") is refused — stricter than keepalived, see docs/compat.md.
     if ((checked.exit_code == 0 || checked.exit_code == 6) && checked.config) {
       r.config = digest(*checked.config);
+      r.config->model = checked.config;
     }
     return r;
   }

@@ -59,6 +59,7 @@ void Parent::start() {
     start_child();
   } else {
     d_.log.warning("Warning - keepalived has no configuration to run");
+    startup_complete_ = true;  // nothing to wait for: a child started later is a reload's
     d_.systemd.ready(::getpid());
   }
 }

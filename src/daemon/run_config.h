@@ -6,9 +6,14 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <vector>
+
+namespace vigil::config {
+struct Config;
+}
 
 namespace vigil::daemon {
 
@@ -48,6 +53,8 @@ struct RunConfig {
   std::string router_id;
   std::chrono::milliseconds child_wait_time{5000};
   int json_version = 1;
+  // The whole parsed model, for the VRRP engine (runtime/engine.h); shared and immutable.
+  std::shared_ptr<const config::Config> model;
 };
 
 }  // namespace vigil::daemon

@@ -356,3 +356,27 @@ TEST_F(VigildProcess, NamespaceOption) {
 
 }  // namespace
 }  // namespace vigil::daemon::test
+
+namespace vigil::daemon::test {
+namespace {
+
+// No VRRP configuration: no child (keepalived's warning); a reload that adds an instance starts it.
+TEST_F(VigildProcess, ReloadStartsChildWhenConfigurationAppears) {
+  write_file(conf_, "global_defs {\n  router_id lb1\n}\n");
+  Vigild d(ns_, dir_, base_args());
+  ASSERT_TRUE(wait_until([&] { return d.log_has("keepalived has no configuration to run"); },
+                         kStartTimeout))
+      << d.log();
+  EXPECT_EQ(child_pid(), 0);
+  EXPECT_FALSE(d.log_has("Starting VRRP child process"));
+
+  write_file(conf_, one_instance_config());
+  ASSERT_EQ(signal_pid(d.pid(), SIGHUP), 0);
+  ASSERT_TRUE(wait_until([&] { return child_pid() != 0 && d.log_has("Reload complete"); },
+                         kStartTimeout))
+      << d.log();
+  EXPECT_EQ(parent_of(child_pid()), d.pid());
+}
+
+}  // namespace
+}  // namespace vigil::daemon::test
