@@ -20,6 +20,12 @@ namespace {
 std::atomic<long> g_allocations{0};
 }  // namespace
 
+// g++ -O2 inlines these into callers and then flags free() on memory from `new` (its
+// -Wmismatched-new-delete): here they are, by design, the same allocator.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
 void* operator new(std::size_t n) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
