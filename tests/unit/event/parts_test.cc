@@ -113,5 +113,22 @@ TEST(EventTaskPoolTest, RecyclesRecordsWithoutGrowing) {
   EXPECT_EQ(pool.in_use(), 0u);
 }
 
+TEST(EventTaskPoolTest, HandsOutTheLowestFreeRecordFirst) {
+  detail::TaskPool pool;
+  std::vector<detail::Task*> t;
+  for (int i = 0; i < 300; ++i) {  // spans two chunks
+    t.push_back(pool.acquire());
+    t.back()->state = detail::State::pending;
+  }
+  for (int i = 1; i < 300; ++i) EXPECT_EQ(t[i]->pool_index, t[i - 1]->pool_index + 1);
+  pool.release(t[270]);
+  pool.release(t[5]);
+  pool.release(t[64]);
+  EXPECT_EQ(pool.acquire(), t[5]);
+  EXPECT_EQ(pool.acquire(), t[64]);
+  EXPECT_EQ(pool.acquire(), t[270]);
+  EXPECT_EQ(pool.in_use(), 300u);
+}
+
 }  // namespace
 }  // namespace vigil::event
