@@ -70,6 +70,17 @@ TEST(TrackScriptRunner, ExitZeroAndOneReportUpAndDown) {
   EXPECT_EQ(f.runner.stats(0).runs, 1u);
 }
 
+TEST(TrackScriptRunner, CrashingScriptIsAFailureBySignal) {
+  Fixture f;
+  TempDir dir;
+  const auto s = testing::write_script(dir.file("crash.sh"), "kill -9 $$");
+  ASSERT_TRUE(f.runner.add(script("crash", s)).has_value());
+  f.runner.start();
+  ASSERT_TRUE(testing::run_until(f.loop, [&] { return !f.changes.empty(); }, 5s));  // one run
+  EXPECT_EQ(f.runner.health(0), Health::down);
+  EXPECT_TRUE(f.log.contains("VRRP_Script(crash) failed (due to signal 9)"));
+}
+
 TEST(TrackScriptRunner, ArgumentsArriveAsSeparateWords) {
   Fixture f;
   TempDir dir;
