@@ -31,7 +31,13 @@ class TimerHeap {
   // Removes the earliest entry; its deadline goes to *when.
   Task* pop(std::int64_t* when);
   std::int64_t deadline_of(const Task* t) const { return entries_[t->heap_index].when; }
-  void reserve(std::size_t n) { entries_.reserve(n); }
+  // Grows the array and touches it, so the first burst of timers does not page-fault.
+  void reserve(std::size_t n) {
+    if (n <= entries_.capacity()) return;
+    const std::size_t used = entries_.size();
+    entries_.resize(n);
+    entries_.resize(used);
+  }
 
  private:
   struct Entry {
