@@ -18,8 +18,9 @@
 // (sync_group.h) and the stats (became/released master); want_master(_withdrawn) → the sync group.
 // Counters for keepalived's stats come from the actions too (priority-0 adverts sent, …).
 //
-// Transition table ("RFC 5798 §…" cites the RFC, "ref §…" the keepalived reference in
-// ../shared/reference/keepalived-vrrp.md). "faulted" = interface down or a weight-0 tracker failing. Timer expiries of a
+// Transition table. "§6.4.x" cites RFC 5798, "ref §x" the keepalived reference
+// (../shared/reference/keepalived-vrrp.md). "faulted" = interface down or a weight-0 tracker
+// failing. Timer expiries of a
 // timer that is not armed, or whose deadline is still ahead (re-armed), are stale and fall into
 // the last row.
 //
@@ -27,19 +28,19 @@
 //  --------+-----------------------------------------+-------------------------+-------
 //  INIT    | startup, startup_delay > 0              | act_delay_start         | INIT
 //  INIT    | startup / startup_delay_expired, faulted| act_start (fault)       | FAULT
-//  INIT    | startup / startup_delay_expired         | act_start (backup)      | BACKUP   RFC 5798 §6.4.1
+//  INIT    | startup / startup_delay_expired         | act_start (backup)      | BACKUP   §6.4.1
 //  INIT    | interface / tracker up or down          | note_fault              | INIT
 //  INIT    | priority_changed                        | act_set_priority        | INIT
 //  INIT    | reload                                  | act_reload              | INIT
 //  INIT    | advert_received, sync_force_*, vip_lost | (ignored, ref §4.2)     | INIT
 //  INIT    | shutdown                                | act_stop                | STOP
-//  BACKUP  | advert, priority 0                      | act_down_timer_skew     | BACKUP   RFC 5798 §6.4.2
-//  BACKUP  | advert, nopreempt / prio ≥ ours / delay | act_accept_master (and  | BACKUP   RFC 5798 §6.4.2
+//  BACKUP  | advert, priority 0                      | act_down_timer_skew     | BACKUP   §6.4.2
+//  BACKUP  | advert, nopreempt / prio ≥ ours / delay | act_accept_master (and  | BACKUP   §6.4.2
 //          |                                         | withdraw a sync wish)   |
-//  BACKUP  | advert, lower prio, preempting          | act_discard_lower       | BACKUP   RFC 5798 §6.4.2
+//  BACKUP  | advert, lower prio, preempting          | act_discard_lower       | BACKUP   §6.4.2
 //  BACKUP  | advert, list mismatch / v2 interval ≠   | (ignored: timer kept)   | BACKUP
 //  BACKUP  | master_down_expired, in a sync group    | act_want_master         | BACKUP
-//  BACKUP  | master_down_expired                     | act_become_master       | MASTER   RFC 5798 §6.4.2
+//  BACKUP  | master_down_expired                     | act_become_master       | MASTER   §6.4.2
 //  BACKUP  | sync_force_master                       | act_become_master       | MASTER
 //  BACKUP  | sync_force_backup, vip_lost             | (nothing)               | BACKUP
 //  BACKUP  | interface/tracker down, sync_force_fault| act_enter_fault         | FAULT
@@ -47,13 +48,13 @@
 //  BACKUP  | priority_changed                        | act_set_priority (shift)| BACKUP   ref §4.3
 //  BACKUP  | reload                                  | act_reload              | BACKUP
 //  BACKUP  | shutdown                                | act_stop                | STOP     §6.4.2
-//  MASTER  | advert_timer_expired                    | act_send_advert         | MASTER   RFC 5798 §6.4.3
+//  MASTER  | advert_timer_expired                    | act_send_advert         | MASTER   §6.4.3
 //  MASTER  | advert_timer_expired far too late       | act_late_to_backup      | BACKUP
 //          |   (timer_expired_backup, nopreempt)     |                         |
-//  MASTER  | advert, priority 0                      | act_send_advert         | MASTER   RFC 5798 §6.4.3
+//  MASTER  | advert, priority 0                      | act_send_advert         | MASTER   §6.4.3
 //  MASTER  | advert, lower (or = prio, lower addr)   | act_force_election      | MASTER
 //  MASTER  | advert, owner vs owner, lower addr      | act_owner_conflict      | MASTER
-//  MASTER  | advert, higher (or = prio, higher addr) | act_yield               | BACKUP   RFC 5798 §6.4.3
+//  MASTER  | advert, higher (or = prio, higher addr) | act_yield               | BACKUP   §6.4.3
 //  MASTER  | advert, = prio from our own address     | act_warn_own_address    | MASTER
 //  MASTER  | garp_delay / lower_prio_garp expired    | act_send_garp           | MASTER
 //  MASTER  | garp_refresh_expired                    | act_refresh_garp        | MASTER
