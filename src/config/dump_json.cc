@@ -327,7 +327,9 @@ class Dumper {
 }  // namespace
 
 std::string dump_json(const Config& cfg, const DumpOptions& opts) {
-  return Dumper(opts).all(cfg).dump(opts.indent) + "\n";
+  // Config text need not be UTF-8 (Latin-1 names, binary junk): replace invalid sequences
+  // with U+FFFD instead of throwing.
+  return Dumper(opts).all(cfg).dump(opts.indent, ' ', false, J::error_handler_t::replace) + "\n";
 }
 
 }  // namespace vigil::config

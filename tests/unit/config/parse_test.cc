@@ -340,5 +340,11 @@ TEST(Dump, StableKeyOrderAndLocations) {
   EXPECT_EQ(dump_json(check(instance("    priority 42\n")).cfg()), j);  // deterministic
 }
 
+TEST(Dump, InvalidUtf8IsReplacedNotThrown) {  // found by fuzz_config_parse
+  auto c = check("global_defs {\n router_id caf\xe9\n}\n");
+  std::string j = dump_json(c.cfg());
+  EXPECT_NE(j.find("caf\xef\xbf\xbd"), std::string::npos);  // U+FFFD
+}
+
 }  // namespace
 }  // namespace vigil::config
