@@ -54,6 +54,14 @@ Use find_use(std::string_view t, std::size_t pos) {
     while (e < inner.size() && is_name_char(inner[e])) ++e;
     std::string_view rest = inner.substr(e);
     if (!rest.empty() && !is_space(rest[0])) return u;
+    const std::string_view name = inner.substr(0, e);
+    if (!rest.empty() && name != "_RANDOM" && name != "_ENV") {
+      // keepalived 2.2.7: with X defined, `router_id ${X }` reads as `router_id q }` — a name
+      // that takes no arguments ends the use at the white space.
+      u.name = name;
+      u.length = 2 + e;
+      return u;
+    }
     while (!rest.empty() && is_space(rest.front())) rest.remove_prefix(1);
     while (!rest.empty() && is_space(rest.back())) rest.remove_suffix(1);
     u.name = inner.substr(0, e);

@@ -320,6 +320,20 @@ void Preprocessor::process_line(LineView v, unsigned depth) {
     define(v, n, value, depth == 0 && raw_continues_);
     return;
   }
+  OwnedLine joined;
+  if (depth == 0 && v.text.back() == '\\') {
+    // keepalived 2.2.7: `router_id abc \` (not a definition) sets "abc\": the white space
+    // before a final backslash goes, and the next line is not joined.
+    std::size_t end = v.text.size() - 1;
+    while (end > 0 && lex::is_space(v.text[end - 1])) --end;
+    if (end != v.text.size() - 1) {
+      joined.file = v.file;
+      joined.line = v.line;
+      joined.append(v.sub(0, end));
+      joined.append(v.sub(v.text.size() - 1));
+      v = joined.view();
+    }
+  }
   if (lex::starts_repeat(v.text)) {
     repeat(v, depth);
     return;

@@ -342,3 +342,20 @@ TEST(PreprocessCond, DefaultConfigIdIsHostNameUpToFirstDot) {
 
 }  // namespace
 }  // namespace vigil::config
+
+namespace vigil::config {
+namespace {
+
+// keepalived 2.2.7 (checked with -d): `router_id abc \` sets "abc\" and `def` on the next line
+// is a line of its own; with $X=q, `router_id ${X }` reads as `router_id q }`.
+TEST(PreprocessLexOddities, TrailingBackslashAndSpaceInBraces) {
+  test::Pre a("router_id abc \\\ndef\n");
+  EXPECT_EQ(a.lines(), (test::Lines{{"router_id", "abc\\"}, {"def"}}));
+  test::Pre b("$X=q\nrouter_id ${X }\n");
+  EXPECT_EQ(b.lines(), (test::Lines{{"router_id", "q", "}"}}));
+  test::Pre c("k a\\ # comment \\\n");
+  EXPECT_EQ(c.lines(), (test::Lines{{"k", "a\\"}}));
+}
+
+}  // namespace
+}  // namespace vigil::config
