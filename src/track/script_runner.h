@@ -11,6 +11,7 @@
 //                               → give up (counted as timed out; the pid is reaped whenever it dies)
 //   The result of a run killed for its timeout is `timed_out`, whenever the child is reaped.
 //
+// A script that cannot be exec'd exits 127 (a failure, "Script `X` now returning 127").
 // A run that comes due while the previous one is still running (or being killed) is skipped with
 // `Track script X is already running|being timed out, expect idle - skipping run`. A spawn
 // failure (EAGAIN...) is logged and retried at the next interval. The loop never blocks on a
