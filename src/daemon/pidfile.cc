@@ -19,9 +19,9 @@ PidfileError io_error(std::string_view what, const std::string& path, int err) {
 }
 
 // Open (creating 0644) and take the OFD write lock. Returns the fd.
-std::expected<int, PidfileError> open_and_lock(const std::string& path) {
+Result<int, PidfileError> open_and_lock(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0) return std::unexpected(io_error("Unable to open", path, errno));
+  if (fd < 0) return unexpected(io_error("Unable to open", path, errno));
   // The umask may have narrowed the mode; pidfiles are world-readable like keepalived's.
   (void)::fchmod(fd, 0644);
   struct flock lk {};
@@ -31,23 +31,23 @@ std::expected<int, PidfileError> open_and_lock(const std::string& path) {
     const int err = errno;
     ::close(fd);
     if (err == EAGAIN || err == EACCES) {
-      return std::unexpected(PidfileError{PidfileError::Kind::locked, err,
+      return unexpected(PidfileError{PidfileError::Kind::locked, err,
                                           fmt::format("Another process has pid file {} locked", path)});
     }
-    return std::unexpected(io_error("Unable to lock", path, err));
+    return unexpected(io_error("Unable to lock", path, err));
   }
   return fd;
 }
 
 }  // namespace
 
-std::expected<Pidfile, PidfileError> Pidfile::acquire(std::string path) {
+Result<Pidfile, PidfileError> Pidfile::acquire(std::string path) {
   auto fd = open_and_lock(path);
-  if (!fd) return std::unexpected(fd.error());
+  if (!fd) return unexpected(fd.error());
   if (::ftruncate(*fd, 0) != 0) {
     const int err = errno;
     ::close(*fd);
-    return std::unexpected(io_error("Unable to truncate", path, err));
+    return unexpected(io_error("Unable to truncate", path, err));
   }
   return Pidfile(std::move(path), *fd);
 }
@@ -72,18 +72,18 @@ bool Pidfile::path_is_ours() const {
   return by_path.st_dev == by_fd.st_dev && by_path.st_ino == by_fd.st_ino;
 }
 
-std::expected<void, PidfileError> Pidfile::write_pid(pid_t pid) {
+Result<void, PidfileError> Pidfile::write_pid(pid_t pid) {
   if (!path_is_ours()) {
     auto fd = open_and_lock(path_);
-    if (!fd) return std::unexpected(fd.error());
+    if (!fd) return unexpected(fd.error());
     if (fd_ >= 0) ::close(fd_);
     fd_ = *fd;
   }
   const std::string text = fmt::format("{}\n", pid);
-  if (::ftruncate(fd_, 0) != 0) return std::unexpected(io_error("Unable to truncate", path_, errno));
+  if (::ftruncate(fd_, 0) != 0) return unexpected(io_error("Unable to truncate", path_, errno));
   const ssize_t n = ::pwrite(fd_, text.data(), text.size(), 0);
   if (n != static_cast<ssize_t>(text.size())) {
-    return std::unexpected(io_error("Unable to write", path_, n < 0 ? errno : EIO));
+    return unexpected(io_error("Unable to write", path_, n < 0 ? errno : EIO));
   }
   return {};
 }
@@ -104,17 +104,17 @@ void Pidfile::abandon() {
   fd_ = -1;
 }
 
-std::expected<pid_t, int> read_pidfile(const std::string& path) {
+Result<pid_t, int> read_pidfile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::unexpected(errno);
+  if (fd < 0) return unexpected(errno);
   char buf[32];
   const ssize_t n = ::read(fd, buf, sizeof buf - 1);
   ::close(fd);
-  if (n <= 0) return std::unexpected(ENODATA);
+  if (n <= 0) return unexpected(ENODATA);
   buf[n] = '\0';
   char* end = nullptr;
   const long v = std::strtol(buf, &end, 10);
-  if (end == buf || (*end != '\n' && *end != '\0') || v <= 0) return std::unexpected(EINVAL);
+  if (end == buf || (*end != '\n' && *end != '\0') || v <= 0) return unexpected(EINVAL);
   return static_cast<pid_t>(v);
 }
 

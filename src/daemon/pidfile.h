@@ -18,8 +18,9 @@
 
 #include <sys/types.h>
 
-#include <expected>
 #include <string>
+
+#include "daemon/result.h"
 
 namespace vigil::daemon {
 
@@ -31,7 +32,7 @@ struct PidfileError {
 
 class Pidfile {
  public:
-  static std::expected<Pidfile, PidfileError> acquire(std::string path);
+  static Result<Pidfile, PidfileError> acquire(std::string path);
 
   Pidfile(Pidfile&& other) noexcept;
   Pidfile& operator=(Pidfile&& other) noexcept;
@@ -40,7 +41,7 @@ class Pidfile {
   ~Pidfile();
 
   // Truncate and write "<pid>\n". If the path no longer names our file, re-create and re-lock it.
-  std::expected<void, PidfileError> write_pid(pid_t pid);
+  Result<void, PidfileError> write_pid(pid_t pid);
 
   // Empty the file (the pid it named is gone) without giving up the lock.
   void clear();
@@ -64,6 +65,6 @@ class Pidfile {
 };
 
 // Read the pid a pidfile names (tools, tests); an errno if absent, empty or not "<pid>\n".
-std::expected<pid_t, int> read_pidfile(const std::string& path);
+Result<pid_t, int> read_pidfile(const std::string& path);
 
 }  // namespace vigil::daemon
