@@ -121,9 +121,14 @@ std::string parent_dir(const std::string& path) {
 bool read_whole_file(const std::string& path, std::string& out) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return false;
-  char buf[65536];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  std::size_t size = 0;
+  while (true) {  // grow-and-read: no stack buffer (includes nest), no size guess to trust
+    out.resize(size + (size < 4096 ? 4096 : size));
+    const std::size_t n = std::fread(out.data() + size, 1, out.size() - size, f);
+    size += n;
+    if (size < out.size()) break;
+  }
+  out.resize(size);
   const bool ok = !std::ferror(f);
   std::fclose(f);
   return ok;
