@@ -55,13 +55,14 @@ enum IncludeCheck : std::uint8_t {
 struct PreprocessOptions {
   std::string config_id;          // for @ID lines; default: hostname up to the first dot
   std::uint8_t include_check = 0; // default checks for plain `include` (from -e)
-  std::string instance_name;      // ${_INSTANCE}
-  std::uint32_t random_seed = 0;  // ${_RANDOM}; 0 = keepalived's default seeding
+  std::string instance_name;      // ${_INSTANCE}; empty: the config id
+  std::uint32_t random_seed = 0;  // ${_RANDOM}; 0 = a fixed seed (config/ reads no clock): the
+                                  // daemon passes a varying seed where keepalived's values vary
   unsigned max_include_depth = 64;
   // Additions (cfglex):
   bool allow_includes = true;      // false: every include line is an error (fuzzing, tests)
   std::size_t max_lines = 4'000'000;  // lines processed, including ~SEQ/definition expansion;
-                                      // past it processing stops with an error (runaway ~SEQ)
+                                      // past it processing stops with a fatal diagnostic
   bool use_process_env = true;     // ${_ENV VAR} reads the environment (after `env` below)
   std::vector<std::pair<std::string, std::string>> env;  // ${_ENV VAR} values that win
 };
