@@ -47,8 +47,10 @@ SpawnCommand& SpawnCommand::operator=(const SpawnCommand& o) {
 
 namespace {
 
-constexpr std::size_t kSlots = 128;              // children in flight before their exec
-constexpr std::size_t kSlotStack = 32 * 1024;    // per slot; the child needs ~2 KiB
+// Children in flight before their exec. On a starved machine a child may wait hundreds of ms for
+// a CPU before it execs; 512 slots cover ~1 s of that at 500 spawns/s before spawn() blocks.
+constexpr std::size_t kSlots = 512;
+constexpr std::size_t kSlotStack = 16 * 1024;    // per slot (virtual; the child touches ~2 KiB)
 constexpr std::size_t kVforkStack = 64 * 1024;   // the fallback path's stack
 constexpr int kMaxShellArgs = 62;  // ENOEXEC fallback: sh + file + up to this many arguments
 

@@ -57,10 +57,10 @@ class SpawnCommand {
   std::vector<char*> ptrs_;
 };
 
-// concurrent: the child runs beside vigil on one of 128 private stacks until it execs (the kernel
+// concurrent: the child runs beside vigil on one of 512 private stacks until it execs (the kernel
 // tells us it is done with the stack by zeroing a word: CLONE_CHILD_CLEARTID), so spawn() never
 // waits for the child to be scheduled. blocking: CLONE_VFORK, vigil is suspended until the exec
-// (also the fallback when all 128 stacks are in use).
+// (also the fallback when all 512 stacks are in use).
 enum class SpawnMode : std::uint8_t { concurrent, blocking };
 
 struct SpawnOptions {

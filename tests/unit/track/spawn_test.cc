@@ -24,9 +24,9 @@ int wait_status(pid_t pid) {
 TEST_P(TrackSpawn, ManyChildrenAllRunAndExitZero) {
   Spawner spawner(GetParam());
   const auto cmd = SpawnCommand::make("/bin/true", {"true"});
-  // More than the 128 concurrent stacks, back to back: the overflow takes the blocking path.
+  // More than the 512 concurrent stacks, back to back: any overflow takes the blocking path.
   std::vector<pid_t> pids;
-  for (int i = 0; i < 300; ++i) {
+  for (int i = 0; i < 700; ++i) {
     auto pid = spawner.spawn(cmd, Credentials{});
     ASSERT_TRUE(pid.has_value()) << pid.error().str();
     pids.push_back(*pid);
