@@ -16,6 +16,12 @@ namespace {
 std::atomic<std::size_t> g_allocations{0};
 }  // namespace
 
+// Replacement allocation functions backed by malloc/free. GCC's -Wmismatched-new-delete sees the
+// free() in an operator delete it inlined next to a builtin operator new and objects; the
+// pairing is correct here because both sides are these replacements.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 void* operator new(std::size_t n) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
