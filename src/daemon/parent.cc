@@ -102,11 +102,18 @@ void Parent::start_child() {
 }
 
 void Parent::on_child_event(const Fired& f) {
+  if (f.timed_out() && sent_sigkill_) {
+    // SIGKILL cannot be refused: the pid must have been reaped elsewhere. Stop waiting.
+    d_.log.error("Keepalived_vrrp process {} not reaped after SIGKILL - giving up", child_pid_);
+    child_pid_ = 0;
+    return;
+  }
   if (f.timed_out()) {
     // Only while stopping: the child outlived child_wait_time.
+    sent_sigkill_ = true;
     d_.log.error("Keepalived_vrrp process failed to die - forcing termination");
     ::kill(child_pid_, SIGKILL);
-    // SIGKILL cannot be refused; the timeout only guards against a pid reaped elsewhere.
+    // The timeout only guards against a pid reaped elsewhere (see above).
     child_task_ = d_.loop.add_child(child_pid_, [this](const Fired& g) { on_child_event(g); },
                                     std::chrono::seconds(5));
     return;

@@ -78,6 +78,7 @@ class Parent {
   bool reloading_ = false;
   bool reload_queued_ = false;
   bool stopping_ = false;
+  bool sent_sigkill_ = false;
 };
 
 }  // namespace vigil::daemon
