@@ -98,6 +98,8 @@ void Notifier::write_fifos(const std::string& line) {
 
 void Notifier::state_change(NotifyKind kind, const std::string& name, NotifyState state,
                             int priority, const NotifyScripts& scripts) {
+  // DELETED only exists for those who asked for it (notify_deleted); everyone else is told FAULT.
+  if (state == NotifyState::deleted && !scripts.deleted) state = NotifyState::fault;
   const std::optional<NotifyCommand>* specific = nullptr;
   switch (state) {
     case NotifyState::master: specific = &scripts.master; break;

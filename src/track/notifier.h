@@ -71,7 +71,8 @@ class Notifier {
   Status start_fifo_script(const NotifyCommand& cmd, const std::string& fifo_path);
 
   // An instance (priority: its effective priority) or a group (priority ignored: 0) entered
-  // `state` (master, backup, fault, stop, deleted).
+  // `state` (master, backup, fault, stop, deleted). A removed instance without notify_deleted
+  // is reported as FAULT (reference §5.5).
   void state_change(NotifyKind kind, const std::string& name, NotifyState state, int priority,
                     const NotifyScripts& scripts);
   // MASTER saw a lower-priority advert: notify_master_rx_lower_pri + the FIFO line.

@@ -89,6 +89,24 @@ TEST(TrackNotifier, GroupNotifyReportsPriorityZero) {
   EXPECT_EQ(f.output("gbackup"), "1\n[g]\n");
 }
 
+TEST(TrackNotifier, DeletedIsFaultUnlessNotifyDeletedIsConfigured) {
+  Fixture f;
+  NotifyScripts s;
+  s.generic = f.cmd(recorder(f.dir, "generic"));
+  s.fault = f.cmd(recorder(f.dir, "fault"));
+  f.notifier.state_change(NotifyKind::instance, "VI_1", NotifyState::deleted, 100, s);
+  EXPECT_EQ(f.output("generic"), "4\n[INSTANCE]\n[VI_1]\n[FAULT]\n[100]\n");
+  EXPECT_EQ(f.output("fault"), "0\n");
+
+  Fixture g;
+  NotifyScripts t;
+  t.generic = g.cmd(recorder(g.dir, "generic"));
+  t.deleted = g.cmd(recorder(g.dir, "deleted") + " gone");
+  g.notifier.state_change(NotifyKind::instance, "VI_1", NotifyState::deleted, 100, t);
+  EXPECT_EQ(g.output("generic"), "4\n[INSTANCE]\n[VI_1]\n[DELETED]\n[100]\n");
+  EXPECT_EQ(g.output("deleted"), "1\n[gone]\n");
+}
+
 TEST(TrackNotifier, RxLowerPriGetsConfiguredArgsOnly) {
   Fixture f;
   NotifyScripts s;
