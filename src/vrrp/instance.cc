@@ -40,8 +40,13 @@ void Instance::step(const Event& ev, TimePoint now, ActionBuffer& out) {
   // A timer expiry consumes the timer; one that is not armed (or not yet due: re-armed later) is
   // stale (last table row).
   if (is_expiry(ev.kind)) {
-    auto& slot = deadlines_[index(timer_of(ev.kind))];
-    if (!slot || now < *slot) return act_unexpected(ev, out);  // cancelled, or not yet due
+    const Timer t = timer_of(ev.kind);
+    auto& slot = deadlines_[index(t)];
+    if (!slot) return act_unexpected(ev, out);  // cancelled
+    if (now < *slot) {  // not yet due (re-armed later, or a loop that fires early): keep it
+      act_unexpected(ev, out);
+      return arm(t, *slot, out);
+    }
     slot.reset();
   }
   switch (state_) {

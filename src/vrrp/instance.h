@@ -20,9 +20,8 @@
 //
 // Transition table. "§6.4.x" cites RFC 5798, "ref §x" the keepalived reference
 // (../shared/reference/keepalived-vrrp.md). "faulted" = interface down or a weight-0 tracker
-// failing. Timer expiries of a
-// timer that is not armed, or whose deadline is still ahead (re-armed), are stale and fall into
-// the last row.
+// failing. The expiry of a timer that is not armed is stale (last row); one that arrives before
+// its deadline is logged and the timer re-armed at that deadline, so it is never lost.
 //
 //  current | event                                   | action                  | next
 //  --------+-----------------------------------------+-------------------------+-------

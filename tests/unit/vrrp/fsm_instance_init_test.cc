@@ -146,13 +146,14 @@ TEST(FsmUnexpected, StaleTimerIsLoggedAndIgnored) {
   EXPECT_EQ(h.deadline_us(Timer::master_down), 3609375);
 }
 
-TEST(FsmUnexpected, ExpiryBeforeTheDeadlineIsStale) {
+TEST(FsmUnexpected, ExpiryBeforeTheDeadlineReArmsIt) {
   Harness h;
   h.step(EventKind::startup, 0us);
   EXPECT_THAT(h.step(EventKind::master_down_expired, 3s),
               ElementsAre("log (VI_1) unexpected event master_down_expired in state BACKUP - "
-                          "ignored"));
-  EXPECT_EQ(h.deadline_us(Timer::master_down), 3609375);
+                          "ignored",
+                          "arm_timer master_down @+3609375us"));
+  EXPECT_EQ(h.vi.state(), State::backup);
 }
 
 TEST(FsmUnexpected, SecondStartupIsLoggedAndIgnored) {
