@@ -18,7 +18,7 @@ namespace {
 constexpr int kIpv6MulticastAll = 29;  // IPV6_MULTICAST_ALL, Linux 4.20
 constexpr int kIpv6Freebind = 78;      // IPV6_FREEBIND, Linux 4.15
 
-#define VIGIL_TRY(expr)                  \
+#define VIGIL_NET_TRY(expr)                  \
   do {                                   \
     if (auto _st = (expr); !_st) return _st.error(); \
   } while (0)
@@ -38,12 +38,12 @@ Status bind_address(int fd, const vrrp::IpAddress& addr, int ifindex) {
 }
 
 Status setup_receiver_v4(int fd, const VrrpSocketOptions& o, const vrrp::IpAddress& group) {
-  VIGIL_TRY(set_int_option(fd, IPPROTO_IP, IP_MULTICAST_ALL, 0, "IP_MULTICAST_ALL"));
-  VIGIL_TRY(set_int_option(fd, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO"));
-  VIGIL_TRY(set_int_option(fd, IPPROTO_IP, IP_RECVTTL, 1, "IP_RECVTTL"));
-  VIGIL_TRY(set_int_option(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP"));
+  VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IP, IP_MULTICAST_ALL, 0, "IP_MULTICAST_ALL"));
+  VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO"));
+  VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IP, IP_RECVTTL, 1, "IP_RECVTTL"));
+  VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP"));
   if (o.unicast_source) {
-    VIGIL_TRY(set_int_option(fd, IPPROTO_IP, IP_FREEBIND, 1, "IP_FREEBIND"));
+    VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IP, IP_FREEBIND, 1, "IP_FREEBIND"));
     return bind_address(fd, *o.unicast_source, o.ifindex);
   }
   ip_mreqn mreq{};
@@ -60,15 +60,15 @@ Status setup_receiver_v6(int fd, const VrrpSocketOptions& o, const vrrp::IpAddre
       !st && st.error().code != ENOPROTOOPT) {
     return st;
   }
-  VIGIL_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO"));
-  VIGIL_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT"));
-  VIGIL_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, "IPV6_MULTICAST_LOOP"));
+  VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO"));
+  VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT"));
+  VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, "IPV6_MULTICAST_LOOP"));
   if (o.unicast_source) {
     auto st = set_int_option(fd, IPPROTO_IPV6, kIpv6Freebind, 1, "IPV6_FREEBIND");
     if (!st && st.error().code == ENOPROTOOPT) {
       st = set_int_option(fd, IPPROTO_IP, IP_FREEBIND, 1, "IP_FREEBIND");  // applies to v6 too
     }
-    VIGIL_TRY(st);
+    VIGIL_NET_TRY(st);
     return bind_address(fd, *o.unicast_source, o.ifindex);
   }
   ipv6_mreq mreq{};
@@ -81,8 +81,8 @@ Status setup_receiver_v6(int fd, const VrrpSocketOptions& o, const vrrp::IpAddre
 }
 
 Status setup_sender_v4(int fd, const VrrpSocketOptions& o) {
-  VIGIL_TRY(set_int_option(fd, IPPROTO_IP, IP_HDRINCL, 1, "IP_HDRINCL"));
-  VIGIL_TRY(set_int_option(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP"));
+  VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IP, IP_HDRINCL, 1, "IP_HDRINCL"));
+  VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP"));
   ip_mreqn mreq{};
   mreq.imr_ifindex = o.ifindex;
   if (::setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreq, sizeof mreq) != 0) {
@@ -94,13 +94,13 @@ Status setup_sender_v4(int fd, const VrrpSocketOptions& o) {
 Status setup_sender_v6(int fd, const VrrpSocketOptions& o) {
   if (o.protocol == kIpProtoVrrp) {
     // The kernel computes the VRRP checksum (offset 6) over the IPv6 pseudo-header + message.
-    VIGIL_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_CHECKSUM, 6, "IPV6_CHECKSUM"));
+    VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_CHECKSUM, 6, "IPV6_CHECKSUM"));
   }
-  VIGIL_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, o.hop_limit, "IPV6_MULTICAST_HOPS"));
-  VIGIL_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, o.hop_limit, "IPV6_UNICAST_HOPS"));
-  VIGIL_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, "IPV6_MULTICAST_LOOP"));
-  VIGIL_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, o.ifindex, "IPV6_MULTICAST_IF"));
-  VIGIL_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_TCLASS, o.traffic_class, "IPV6_TCLASS"));
+  VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, o.hop_limit, "IPV6_MULTICAST_HOPS"));
+  VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, o.hop_limit, "IPV6_UNICAST_HOPS"));
+  VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, "IPV6_MULTICAST_LOOP"));
+  VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, o.ifindex, "IPV6_MULTICAST_IF"));
+  VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IPV6, IPV6_TCLASS, o.traffic_class, "IPV6_TCLASS"));
   return {};
 }
 
@@ -123,24 +123,24 @@ vrrp::IpAddress vrrp_group(vrrp::Family family) {
 }
 
 Result<VrrpReceiver> VrrpReceiver::open(const VrrpSocketOptions& o) {
-  VIGIL_TRY(check_options(o));
+  VIGIL_NET_TRY(check_options(o));
   auto fd = raw_socket(o);
   if (!fd) return fd.error();
-  if (o.rcvbuf > 0) VIGIL_TRY(set_int_option(fd->get(), SOL_SOCKET, SO_RCVBUF, o.rcvbuf, "SO_RCVBUF"));
+  if (o.rcvbuf > 0) VIGIL_NET_TRY(set_int_option(fd->get(), SOL_SOCKET, SO_RCVBUF, o.rcvbuf, "SO_RCVBUF"));
   vrrp::IpAddress group = o.group.value_or(vrrp_group(o.family));
   Status st = o.family == vrrp::Family::inet ? setup_receiver_v4(fd->get(), o, group)
                                              : setup_receiver_v6(fd->get(), o, group);
-  VIGIL_TRY(st);
+  VIGIL_NET_TRY(st);
   return VrrpReceiver(std::move(*fd), o.family);
 }
 
 Result<VrrpSender> VrrpSender::open(const VrrpSocketOptions& o) {
-  VIGIL_TRY(check_options(o));
+  VIGIL_NET_TRY(check_options(o));
   auto fd = raw_socket(o);
   if (!fd) return fd.error();
-  VIGIL_TRY(attach_drop_all_filter(fd->get()));
+  VIGIL_NET_TRY(attach_drop_all_filter(fd->get()));
   Status st = o.family == vrrp::Family::inet ? setup_sender_v4(fd->get(), o) : setup_sender_v6(fd->get(), o);
-  VIGIL_TRY(st);
+  VIGIL_NET_TRY(st);
   return VrrpSender(std::move(*fd), o);
 }
 
@@ -175,3 +175,5 @@ Status VrrpSender::send(std::span<const std::uint8_t> bytes, const vrrp::IpAddre
 }
 
 }  // namespace vigil::net
+
+#undef VIGIL_NET_TRY
