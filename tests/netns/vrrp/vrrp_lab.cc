@@ -181,6 +181,19 @@ bool Router::owns(const std::string& vip) {
   return false;
 }
 
+bool Router::owns_on(const std::string& vip, const std::string& ifname) {
+  auto idx = net::ifindex_of(*nl_, ifname);
+  if (!idx) return false;
+  auto addrs = net::addresses_of(*nl_, *idx, 0);
+  if (!addrs) return false;
+  for (const auto& a : *addrs) {
+    if (a.address.to_string() == vip) return true;
+  }
+  return false;
+}
+
+std::string Router::exec(const std::string& cmd) const { return run(node_.exec(cmd)).out; }
+
 std::string Router::log() const { return slurp(dir_ + "/log"); }
 
 }  // namespace vigil::testing

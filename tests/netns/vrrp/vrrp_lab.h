@@ -70,6 +70,10 @@ class Router {
   int effective_priority(const std::string& iname = "VI_1");
   // The VIP (address text without prefix) is on eth0 right now (netlink, no process spawned).
   bool owns(const std::string& vip);
+  // The same on another interface of the router (e.g. a VMAC); false if it does not exist.
+  bool owns_on(const std::string& vip, const std::string& ifname);
+  // Runs `cmd` inside the router's namespace; its stdout.
+  std::string exec(const std::string& cmd) const;
   std::string log() const;
   const Topology::Node& node() const { return node_; }
   const std::string& dir() const { return dir_; }

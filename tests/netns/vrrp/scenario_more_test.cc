@@ -1,0 +1,198 @@
+// More scenarios with real vigild processes: IPv6 VIPs and unsolicited NAs, interface down →
+// FAULT, GARP bursts counted on the wire, VMAC, unicast, and tshark's opinion of every VRRP
+// packet vigil put on the bridge.
+//
+// Timing (RFC 5798 §6.1, VRRPv3 advert 100 ms): Master_Down(100) = 3 × 100 + 60.9 = 360.9 ms,
+// Master_Down(150) = 341.4 ms, Skew(100) = 60.9 ms. Start-up allowance 3 s (loaded machine).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstring>
+
+#include "vrrp_lab.h"
+
+namespace vigil::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto kStartup = 3000ms;
+constexpr auto kElected = kStartup + 400ms;
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
+  return n;
+}
+
+bool is_garp_for(const PacketCapture::Frame& f, const std::uint8_t (&ip)[4]) {
+  return f.ethertype() == 0x0806 && f.bytes.size() >= 42 && std::memcmp(&f.bytes[28], ip, 4) == 0 &&
+         std::memcmp(&f.bytes[38], ip, 4) == 0;
+}
+
+bool is_na_for(const PacketCapture::Frame& f, const std::uint8_t (&ip)[16]) {
+  return f.ethertype() == 0x86dd && f.bytes.size() >= 78 && f.bytes[20] == 58 && f.bytes[54] == 136 &&
+         std::memcmp(&f.bytes[62], ip, 16) == 0;
+}
+
+TEST(VrrpScenarioMore, Ipv6VipMovesAndIsAnnouncedWithNeighbourAdverts) {
+  Topology topo("vv6", {"a", "b"});
+  PacketCapture cap(topo.bridge_ns(), "br0");
+  Router a(topo.node("a"), Router::Kind::vigil, lab_config({.priority = 150, .vip = "fd99::100/64"}, "a"));
+  Router b(topo.node("b"), Router::Kind::vigil, lab_config({.priority = 100, .vip = "fd99::100/64"}, "b"));
+  a.start();
+  b.start();
+  ASSERT_TRUE(wait_until([&] { return a.state() == kMaster && a.owns("fd99::100"); }, kElected)) << a.log();
+  ASSERT_TRUE(wait_until([&] { return b.state() == kBackup; }, kElected)) << b.log();
+  EXPECT_FALSE(b.owns("fd99::100"));
+  // garp_master_repeat 5: five unsolicited NAs for the VIP on becoming master (sent at once).
+  const std::uint8_t vip[16] = {0xfd, 0x99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x00};
+  int nas = 0;
+  while (cap.next([&](const PacketCapture::Frame& f) { return is_na_for(f, vip); }, 500ms)) ++nas;
+  EXPECT_GE(nas, 5);
+
+  const auto t0 = std::chrono::steady_clock::now();
+  a.kill9();
+  ASSERT_TRUE(wait_until([&] { return b.owns("fd99::100"); }, 411ms)) << b.log();  // 360.9 + 50 ms
+  std::printf("IPv6 kill -9 failover: %.1f ms\n", ms_since(t0));
+  EXPECT_EQ(b.state(), kMaster);
+}
+
+TEST(VrrpScenarioMore, LinkDownOnTheMasterMeansFaultAndFailover) {
+  Topology topo("vvl", {"a", "b"});
+  Router a(topo.node("a"), Router::Kind::vigil, lab_config({.priority = 150}, "a"));
+  Router b(topo.node("b"), Router::Kind::vigil, lab_config({.priority = 100}, "b"));
+  a.start();
+  b.start();
+  ASSERT_TRUE(wait_until([&] { return a.state() == kMaster && a.owns("10.99.0.100"); }, kElected)) << a.log();
+  ASSERT_TRUE(wait_until([&] { return b.state() == kBackup; }, kElected));
+
+  const auto t0 = std::chrono::steady_clock::now();
+  sh(topo.node("a").exec("ip link set eth0 down"));
+  // a hears of it through rtnetlink at once; b's down timer runs out 360.9 ms after a's last
+  // advert, + 50 ms.
+  ASSERT_TRUE(wait_until([&] { return b.owns("10.99.0.100"); }, 411ms)) << b.log();
+  std::printf("link-down failover: %.1f ms\n", ms_since(t0));
+  EXPECT_TRUE(wait_until([&] { return a.state() == kFault; }, 500ms)) << a.log();
+  EXPECT_FALSE(a.owns("10.99.0.100"));  // released on entering FAULT
+  EXPECT_NE(a.log().find("Netlink reports eth0 down"), std::string::npos);
+  EXPECT_NE(a.log().find("(VI_1) Entering FAULT STATE"), std::string::npos);
+
+  sh(topo.node("a").exec("ip link set eth0 up"));
+  // Back to BACKUP, then preempts at its master-down (341.4 ms); link bring-up + bridge port
+  // forwarding take a few hundred ms more: 1.5 s.
+  ASSERT_TRUE(wait_until([&] { return a.state() == kMaster && a.owns("10.99.0.100"); }, 1500ms)) << a.log();
+  EXPECT_TRUE(wait_until([&] { return b.state() == kBackup && !b.owns("10.99.0.100"); }, 500ms));
+}
+
+TEST(VrrpScenarioMore, GarpBurstsOnBecomingMasterAreOnTheWire) {
+  Topology topo("vvg", {"a"});
+  PacketCapture cap(topo.bridge_ns(), "br0");
+  Router a(topo.node("a"), Router::Kind::vigil,
+           lab_config({.priority = 150, .extra = "  garp_master_delay 1\n  garp_master_repeat 3\n"}, "a"));
+  a.start();
+  ASSERT_TRUE(wait_until([&] { return a.state() == kMaster; }, kElected)) << a.log();
+  const std::uint8_t vip[4] = {10, 99, 0, 100};
+  // Burst 1 (3 GARPs) on becoming master, burst 2 (3 more) garp_master_delay = 1 s later;
+  // 1 s + 500 ms tolerance for the second burst.
+  int garps = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  while (garps < 6 && ms_since(t0) < 1500) {
+    if (cap.next([&](const PacketCapture::Frame& f) { return is_garp_for(f, vip); }, 100ms)) ++garps;
+  }
+  EXPECT_EQ(garps, 6);
+  // And no more until a refresh (none configured): one more second of silence.
+  EXPECT_FALSE(cap.next([&](const PacketCapture::Frame& f) { return is_garp_for(f, vip); }, 1000ms));
+}
+
+TEST(VrrpScenarioMore, VmacCarriesTheVipAndTheVirtualMac) {
+  Topology topo("vvm", {"a", "b"});
+  PacketCapture cap(topo.bridge_ns(), "br0");
+  Router a(topo.node("a"), Router::Kind::vigil, lab_config({.priority = 150, .extra = "  use_vmac\n"}, "a"));
+  Router b(topo.node("b"), Router::Kind::vigil, lab_config({.priority = 100}, "b"));
+  a.start();
+  b.start();
+  ASSERT_TRUE(wait_until([&] { return a.state() == kMaster && a.owns_on("10.99.0.100", "vrrp.51"); }, kElected))
+      << a.log();
+  ASSERT_TRUE(wait_until([&] { return b.state() == kBackup; }, kElected)) << b.log();
+  // Adverts leave from 00:00:5e:00:01:33 (RFC 5798 §7.3, VRID 51).
+  const std::uint8_t vmac[6] = {0x00, 0x00, 0x5e, 0x00, 0x01, 51};
+  auto advert = cap.next([&](const PacketCapture::Frame& f) {
+    return f.ethertype() == 0x0800 && f.bytes.size() > 34 && f.bytes[23] == 112 &&
+           std::memcmp(&f.bytes[6], vmac, 6) == 0;
+  }, 500ms);  // 5 adverts' time
+  EXPECT_TRUE(advert.has_value());
+  // Graceful stop: b takes over (skew 60.9 + 50 ms), the VMAC is deleted at the end.
+  a.term();
+  EXPECT_TRUE(wait_until([&] { return b.owns("10.99.0.100"); }, 111ms)) << b.log();
+  ASSERT_TRUE(a.stop(3000ms));  // 1 s linger
+  EXPECT_EQ(a.exec("ip -br link show vrrp.51 2>/dev/null"), "");
+}
+
+TEST(VrrpScenarioMore, UnicastElectionAndFailover) {
+  Topology topo("vvu", {"a", "b"});
+  PacketCapture cap(topo.bridge_ns(), "br0");
+  Router a(topo.node("a"), Router::Kind::vigil,
+           lab_config({.priority = 150, .extra = "  unicast_src_ip 10.99.0.1\n  unicast_peer {\n    10.99.0.2\n  }\n"}, "a"));
+  Router b(topo.node("b"), Router::Kind::vigil,
+           lab_config({.priority = 100, .extra = "  unicast_src_ip 10.99.0.2\n  unicast_peer {\n    10.99.0.1\n  }\n"}, "b"));
+  a.start();
+  b.start();
+  ASSERT_TRUE(wait_until([&] { return a.state() == kMaster && a.owns("10.99.0.100"); }, kElected)) << a.log();
+  ASSERT_TRUE(wait_until([&] { return b.state() == kBackup; }, kElected)) << b.log();
+  cap.drain();
+  // Only unicast adverts (to 10.99.0.2), no multicast, over 3 advert intervals.
+  auto mcast = cap.next([](const PacketCapture::Frame& f) {
+    return f.ethertype() == 0x0800 && f.bytes.size() > 34 && f.bytes[23] == 112 && f.bytes[30] == 224;
+  }, 300ms);
+  EXPECT_FALSE(mcast.has_value());
+  const auto t0 = std::chrono::steady_clock::now();
+  a.kill9();
+  ASSERT_TRUE(wait_until([&] { return b.owns("10.99.0.100"); }, 411ms)) << b.log();  // 360.9 + 50 ms
+  std::printf("unicast kill -9 failover: %.1f ms\n", ms_since(t0));
+}
+
+TEST(VrrpScenarioMore, TsharkDecodesEveryAdvertVigilSends) {
+  if (run("command -v tshark").out.empty() || run("command -v tcpdump").out.empty()) {
+    GTEST_SKIP() << "tshark/tcpdump not installed";
+  }
+  Topology topo("vvt", {"a", "b", "c"});
+  char tmpl[] = "/tmp/vigil-vrrp-pcap-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl, pcap = dir + "/vrrp.pcap";
+  {
+    ChildProcess dump(topo.bridge_ns(), {"tcpdump", "-i", "br0", "-U", "-w", pcap, "ip proto 112 or ip6 proto 112"});
+    // tcpdump writes the pcap file header once it is capturing.
+    ASSERT_TRUE(wait_until([&] { return run("stat -c %s " + pcap + " 2>/dev/null").out.size() > 0 &&
+                                        std::stoi(run("stat -c %s " + pcap).out) >= 24; }, 3000ms));
+    // v3 IPv4 (VRID 51), v3 IPv6 (VRID 52) and v2 with PASS (VRID 53), each elected, then a
+    // graceful stop (priority-0 adverts).
+    Router a(topo.node("a"), Router::Kind::vigil, lab_config({.priority = 150}, "a"));
+    Router b(topo.node("b"), Router::Kind::vigil, lab_config({.priority = 150, .vrid = 52, .vip = "fd99::100/64"}, "b"));
+    Router c(topo.node("c"), Router::Kind::vigil,
+             lab_config({.priority = 150, .vrid = 53, .version = 2, .advert_ms = 1000,
+                         .extra = "  authentication {\n    auth_type PASS\n    auth_pass secret12\n  }\n"}, "c"));
+    a.start();
+    b.start();
+    c.start();
+    // v2 at 1 s: master-down 3.2 s at priority 150.
+    ASSERT_TRUE(wait_until([&] { return a.state() == kMaster && b.state() == kMaster && c.state() == kMaster; },
+                           kStartup + 3300ms));
+    ASSERT_TRUE(a.stop(3000ms));
+    ASSERT_TRUE(b.stop(3000ms));
+    ASSERT_TRUE(c.stop(3000ms));
+  }  // tcpdump gets SIGTERM and flushes
+  const std::string out = run("tshark -n -r " + pcap + " -o ip.check_checksum:TRUE -V 2>/dev/null").out;
+  const std::size_t adverts = occurrences(out, "Virtual Router Redundancy Protocol");
+  std::printf("tshark: %zu VRRP packets\n", adverts);
+  EXPECT_GT(adverts, 10u);
+  EXPECT_EQ(occurrences(out, "[Checksum Status: Good]"), adverts);
+  EXPECT_EQ(occurrences(out, "Malformed"), 0u);
+  EXPECT_EQ(occurrences(out, "Bad"), 0u);
+  EXPECT_GE(occurrences(out, "Priority: 0 ("), 3u);  // one priority-0 advert per stop, at least
+  EXPECT_NE(out.find("Authentication String: secret12"), std::string::npos);
+  run("rm -rf " + dir);
+}
+
+}  // namespace
+}  // namespace vigil::testing
