@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace vigil::vrrp {
@@ -17,7 +18,16 @@ SyncGroup::SyncGroup(std::string name, std::size_t member_count)
 void SyncGroup::on_member_state(std::size_t member, State to, std::vector<SyncAction>& out) {
   members_.at(member) = to;
   wants_master_[member] = false;
-  if (to == State::init || to == State::stop || to == state_) return;
+  if (to == State::stop) {  // the group stops (notify_stop) with its last member
+    const bool all = std::all_of(members_.begin(), members_.end(),
+                                 [](State s) { return s == State::stop; });
+    if (all && state_ != State::stop) {
+      state_ = State::stop;
+      out.push_back({.kind = SyncAction::Kind::notify_group, .state = State::stop});
+    }
+    return;
+  }
+  if (to == State::init || to == state_) return;
   sync_to(to, member, out);
 }
 

@@ -19,6 +19,7 @@
 //   B/I   | want_master, all want     | force all MASTER, notify      | MASTER
 //   B/I   | want_master, not all      | (remember)                    | same
 //   same  | state_changed → group's   | (nothing)                     | same
+//   any   | last member → STOP        | notify                        | STOP
 #pragma once
 
 #include <cstddef>

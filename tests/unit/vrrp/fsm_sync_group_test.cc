@@ -93,6 +93,17 @@ TEST(FsmSyncGroup, ReportMatchingGroupStateDoesNothing) {
   EXPECT_THAT(out, IsEmpty());
 }
 
+TEST(FsmSyncGroup, StopsWithItsLastMember) {
+  std::vector<SyncAction> out;
+  SyncGroup g = started_group(out);
+  g.on_member_state(0, State::stop, out);
+  g.on_member_state(1, State::stop, out);
+  EXPECT_THAT(out, IsEmpty());
+  g.on_member_state(2, State::stop, out);
+  EXPECT_THAT(out, ElementsAre(notify(State::stop)));
+  EXPECT_EQ(g.state(), State::stop);
+}
+
 TEST(FsmSyncGroup, WantMasterWhileFaultIsRemembered) {
   std::vector<SyncAction> out;
   SyncGroup g = started_group(out);
