@@ -80,20 +80,21 @@ enum class BrdMode : std::uint8_t { none, address, all_ones, all_zeros };
 
 // One line of virtual_ipaddress / virtual_ipaddress_excluded / static_ipaddress (reference §3.7).
 struct AddressLine {
-  IpAddress addr;
-  std::uint8_t prefix = 32;       // /32 or /128 by default
-  BrdMode brd_mode = BrdMode::none;
-  IpAddress brd;                  // when brd_mode == address
+  // Members ordered largest-first to avoid padding (there can be tens of thousands).
   std::string dev;                // empty = instance interface (or default_interface for static)
-  std::optional<Scope> scope;
   std::string label;
-  std::optional<IpAddress> peer;
-  std::uint8_t peer_prefix = 0;
-  bool home = false, nodad = false, mngtmpaddr = false, noprefixroute = false, autojoin = false;
-  bool no_track = false, use_vmac = false;
-  std::optional<std::uint32_t> preferred_lft;  // 0xFFFFFFFF = forever
   std::string track_group;
   SourceLoc loc;
+  std::optional<std::uint32_t> preferred_lft;  // 0xFFFFFFFF = forever
+  IpAddress addr;
+  IpAddress brd;                  // when brd_mode == address
+  std::optional<IpAddress> peer;
+  std::optional<Scope> scope;
+  std::uint8_t prefix = 32;       // /32 or /128 by default
+  std::uint8_t peer_prefix = 0;
+  BrdMode brd_mode = BrdMode::none;
+  bool home = false, nodad = false, mngtmpaddr = false, noprefixroute = false, autojoin = false;
+  bool no_track = false, use_vmac = false;
 };
 
 enum class RouteType : std::uint8_t {
