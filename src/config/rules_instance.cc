@@ -70,7 +70,8 @@ void instance_version(RuleCtx& c) {
     if (!vi.version.is_set) vi.version.value = c.cfg.global_defs.vrrp_version.value;
     if (family_of(vi) == vrrp::Family::inet6 && vi.version.value == Version::v2) {
       if (vi.version.is_set)
-        c.diags.error(vi.version.loc, fmt::format("({}) IPv6 needs VRRPv3: version 2 "
+        // keepalived 2.2.7 switches silently (-t exits 0); vigil says so, as a warning.
+        c.diags.warning(vi.version.loc, fmt::format("({}) IPv6 needs VRRPv3: version 2 "
                                                     "ignored, using version 3", vi.name));
       vi.version.value = Version::v3;
     }
@@ -177,6 +178,11 @@ void instance_strict(RuleCtx& c) {
                                                vi.name));
       vi.accept.value = false;
     }
+    if (!vi.virtual_ipaddress.empty() && !vi.virtual_ipaddress.front().addr.is_v4() &&
+        !vi.virtual_ipaddress.front().addr.is_link_local())
+      c.diags.error(vi.virtual_ipaddress.front().loc,
+                    fmt::format("({}) the first IPv6 VIP address must be link local in strict "
+                                "mode: put an fe80::/10 address first", vi.name));
     vi.garp_lower_prio_repeat.value = 0;
     vi.garp_lower_prio_delay.value = Duration{0};
     vi.lower_prio_no_advert.value = true;

@@ -66,7 +66,8 @@ TEST(Rules, InstanceVersion) {
   auto v6 = check("vrrp_instance V6 {\n interface eth0\n virtual_router_id 1\n version 2\n"
                   " virtual_ipaddress {\n fe80::1\n 2001:db8::1\n }\n}\n");
   EXPECT_EQ(v6.vi().version.value, Version::v3);
-  EXPECT_TRUE(v6.has(Severity::error, "IPv6 needs VRRPv3", 4)) << v6.all();
+  EXPECT_TRUE(v6.has(Severity::warning, "IPv6 needs VRRPv3", 4)) << v6.all();
+  EXPECT_EQ(v6.r.exit_code, 0);  // keepalived 2.2.7 -t: 0
   EXPECT_EQ(v6.vi().mcast_dst_ip->to_string(), "ff02::12");
 }
 
@@ -113,6 +114,9 @@ TEST(Rules, InstanceStrict) {
   EXPECT_FALSE(vi.accept.value);
   EXPECT_TRUE(vi.lower_prio_no_advert.value);
   EXPECT_EQ(vi.garp_lower_prio_repeat.value, 0u);
+  auto v6 = check("vrrp_instance S {\n interface eth0\n virtual_router_id 1\n strict_mode\n"
+                  " virtual_ipaddress {\n 2001:db8::1\n fe80::1\n }\n}\n");
+  EXPECT_TRUE(v6.has(Severity::error, "first IPv6 VIP address must be link local", 6)) << v6.all();
   auto peers = check(instance("    strict_mode\n    unicast_peer {\n 10.0.0.9\n }\n"));
   EXPECT_TRUE(peers.has(Severity::error, "unicast peers are not allowed in strict mode", 9));
 }
