@@ -184,5 +184,77 @@ TEST(KeepalivedDiff, ExitCodeClassAgreesOnTheCorpus) {
   EXPECT_EQ(total, 93 + 27);  // 27 files are run as both nodes
 }
 
+// One rule at a time: small configs, each checked against keepalived -t the same way. These
+// pin the severities (keepalived 2.2.7 counts most corrections as config errors, exit 5).
+TEST(KeepalivedDiff, RuleSnippetsAgree) {
+  if (geteuid() != 0 || access(kKeepalived, X_OK) != 0 || sh("ip netns list >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "needs root, ip netns and " << kKeepalived;
+  const std::string b = "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n"
+                        " virtual_ipaddress {\n 10.0.0.1\n }\n";
+  struct Case {
+    const char* name;
+    std::string text;
+  };
+  const std::vector<Case> cases = {
+      {"valid", b + "}\n"},
+      {"unknown keyword", b + " frob 1\n}\n"},
+      {"unknown state", b + " state SLAVE\n}\n"},
+      {"bad priority", b + " priority 256\n}\n"},
+      {"missing vrid", "vrrp_instance A {\n interface eth0\n virtual_ipaddress {\n 10.0.0.1\n }\n}\n"},
+      {"no vip", "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n}\n"},
+      {"duplicate vrid", b + "}\nvrrp_instance B {\n interface eth0\n virtual_router_id 1\n"
+                             " virtual_ipaddress {\n 10.0.0.2\n }\n}\n"},
+      {"duplicate name", b + "}\n" + b + "}\n"},
+      {"nopreempt master", b + " state MASTER\n nopreempt\n}\n"},
+      {"nopreempt delay", b + " nopreempt\n preempt_delay 5\n}\n"},
+      {"v2 advert rounding", b + " advert_int 1.5\n}\n"},
+      {"v3 advert rounding", b + " version 3\n advert_int 0.015\n}\n"},
+      {"v3 auth", b + " version 3\n authentication {\n auth_type PASS\n auth_pass x\n }\n}\n"},
+      {"pass without password", b + " authentication {\n auth_type PASS\n }\n}\n"},
+      {"long password", b + " authentication {\n auth_type PASS\n auth_pass 123456789\n }\n}\n"},
+      {"mcast dst", b + " mcast_dst_ip 10.1.1.1\n}\n"},
+      {"owner weight", b + " priority 255\n track_interface {\n eth1 weight 10\n }\n}\n"},
+      {"own interface", b + " track_interface {\n eth0\n }\n}\n"},
+      {"missing script", b + " track_script {\n nosuch\n }\n}\n"},
+      {"v6 version 2", "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n version 2\n"
+                       " virtual_ipaddress {\n fe80::1\n }\n}\n"},
+      {"v6 scope", "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n"
+                   " virtual_ipaddress {\n fe80::1 scope link\n }\n}\n"},
+      {"strict master", "global_defs {\n vrrp_strict\n}\n" + b + " state MASTER\n priority 100\n}\n"},
+      {"strict accept", "global_defs {\n vrrp_strict\n}\n" + b + " accept\n}\n"},
+      {"strict v6 not link-local", "global_defs {\n vrrp_strict\n}\nvrrp_instance A {\n"
+                                   " interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n"
+                                   " 2001:db8::1\n }\n}\n"},
+      {"sync group one member", b + "}\nvrrp_sync_group G {\n group {\n A\n }\n}\n"},
+      {"sync group weight", b + " track_interface {\n eth1 weight 10\n }\n}\n"
+                                "vrrp_instance B {\n interface eth0\n virtual_router_id 2\n"
+                                " virtual_ipaddress {\n 10.0.0.2\n }\n}\n"
+                                "vrrp_sync_group G {\n group {\n A\n B\n }\n}\n"},
+      {"rule without preference", b + " virtual_rules {\n from 1.1.1.1 table 5\n }\n}\n"},
+      {"route without dev", b + " virtual_routes {\n 1.2.3.0/24 via 10.0.0.254\n }\n}\n"},
+      {"missing interface", "vrrp_instance A {\n interface eth7\n virtual_router_id 1\n"
+                            " virtual_ipaddress {\n 10.0.0.1\n }\n}\n"},
+      {"extra brace", b + "}\n}\n"},
+  };
+  Netns ns("vigil-cfgs-" + std::to_string(getpid()));
+  ASSERT_TRUE(ns.created);
+  ns.add_link("eth0");
+  ns.add_link("eth1");
+  const std::set<std::string> ifs = {"eth0", "eth1"};
+  const std::string file = "/tmp/vigil-cfgs-" + std::to_string(getpid()) + ".conf";
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    { std::ofstream(file) << c.text; }
+    int k = sh("ip netns exec " + ns.name + " " + kKeepalived + " -t -f " + file +
+               " >/dev/null 2>&1");
+    CheckOptions opts;
+    opts.env = host_environment();
+    opts.env.interface_exists = [&](std::string_view n) { return ifs.count(std::string(n)) > 0; };
+    int v = check_config(file, opts).exit_code;
+    EXPECT_EQ(k, v) << c.text;
+  }
+  std::filesystem::remove(file);
+}
+
 }  // namespace
 }  // namespace vigil::config
