@@ -3,6 +3,8 @@
 // Writes every setting the file set (Field::is_set) with its effective value, every list, and
 // the statements vigil keeps verbatim. Re-parsing the output gives the same model (the JSON dumps
 // compare equal); the diagnostics may differ (a corrected value is printed corrected).
+#include <type_traits>
+
 #include <fmt/format.h>
 
 #include "config/dump.h"
@@ -28,7 +30,6 @@ std::string quote(std::string_view s) {
   return out + "\"";
 }
 
-std::string text(bool b) { return b ? "true" : "false"; }
 std::string text(const std::string& s) { return quote(s); }
 std::string text(Duration d) { return format_seconds(d); }
 std::string text(const IpAddress& a) { return a.to_string(); }
@@ -91,7 +92,16 @@ class Printer {
   template <class Obj, class Visit>
   void plain_fields(int depth, const Obj& obj, Visit visit) {
     visit(obj, [&](const char* name, const auto& f, Print how) {
-      if (how == Print::plain && f.is_set) line(depth, fmt::format("{} {}", name, text(f.value)));
+      if (how != Print::plain || !f.is_set) return;
+      if constexpr (std::is_same_v<std::decay_t<decltype(f.value)>, bool>) {
+        // A flag is written bare; a cleared one as keepalived spells it (nopreempt takes no
+        // BOOL in keepalived: its opposite is `preempt`).
+        if (f.value) line(depth, name);
+        else if (std::string_view(name) == "nopreempt") line(depth, "preempt");
+        else line(depth, fmt::format("{} false", name));
+      } else {
+        line(depth, fmt::format("{} {}", name, text(f.value)));
+      }
     });
   }
 
