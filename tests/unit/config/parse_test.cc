@@ -136,6 +136,12 @@ TEST(ParseValues, BoolFlags) {
   EXPECT_TRUE(c.has(Severity::error, "'maybe' is not a boolean", 5)) << c.all();
 }
 
+TEST(ParseValues, BareFlagsIgnoreWordsAfterThemLikeKeepalived) {
+  auto c = check(instance("    nopreempt false\n    skip_check_adv_addr off\n"));
+  EXPECT_TRUE(c.vi().nopreempt.value);            // keepalived: nopreempt takes no BOOL
+  EXPECT_FALSE(c.vi().skip_check_adv_addr.value);  // this one does
+}
+
 TEST(ParseInstance, UnicastPeersWithTtlAndSource) {
   auto c = check(instance("    unicast_src_ip 192.0.2.1\n    unicast_peer {\n      192.0.2.2\n"
                           "      192.0.2.3 min_ttl 250 max_ttl 255\n    }\n"));
