@@ -271,6 +271,7 @@ constexpr auto kGlobalKeywords = std::to_array<Keyword<G>>({
     {"use_pid_dir", g_to_top},
     {"linkbeat_use_polling", g_to_top},
     {"child_wait_time", g_to_top},
+    {"linkbeat_interfaces", g_to_top, Shape::block},
 });
 
 }  // namespace
