@@ -111,16 +111,24 @@ TEST(VrrpScenario, HigherPriorityRouterPreemptsWhenItReturns) {
 }
 
 TEST(VrrpScenario, EqualPriorityHigherAddressWins) {
+  // The address tie-break (RFC 5798 §6.4.3) decides between two MASTERs of equal priority; a
+  // BACKUP that hears an equal-priority master keeps it (§6.4.2). So: both start apart (a's
+  // bridge port detached, carrier stays up), both become MASTER, then they meet.
   Topology topo(prefix(), {"a", "b"});
   Router a(topo.node("a"), Router::Kind::vigil, lab_config({.priority = 100}, "a"));
   Router b(topo.node("b"), Router::Kind::vigil, lab_config({.priority = 100}, "b"));
+  sh("ip -n " + topo.bridge_ns() + " link set p1 nomaster");
   a.start();
   b.start();
-  // b is 10.99.0.2 > a's 10.99.0.1: RFC 5798 §6.4.3 tie-break. Both may become MASTER at the
-  // same moment; a yields on b's first advert.
-  ASSERT_TRUE(wait_until([&] { return b.state() == kMaster && a.state() == kBackup; }, kElected))
+  ASSERT_TRUE(wait_until([&] { return a.state() == kMaster && b.state() == kMaster; }, kElected))
+      << a.log() << b.log();
+  sh("ip -n " + topo.bridge_ns() + " link set p1 master br0");
+  // b is 10.99.0.2 > a's 10.99.0.1: a yields on b's next advert (100 ms), + bridge port
+  // forwarding and polling: 500 ms.
+  ASSERT_TRUE(wait_until([&] { return b.state() == kMaster && a.state() == kBackup; }, 500ms))
       << a.log() << b.log();
   EXPECT_TRUE(wait_until([&] { return b.owns(kVip) && !a.owns(kVip); }, 200ms));
+  EXPECT_NE(a.log().find("same priority 100 but higher IP address than ours"), std::string::npos) << a.log();
 }
 
 TEST(VrrpScenario, NopreemptKeepsTheCurrentMaster) {
