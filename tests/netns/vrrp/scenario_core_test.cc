@@ -163,3 +163,40 @@ TEST(VrrpScenario, PreemptDelayHoldsOffTheTakeover) {
 
 }  // namespace
 }  // namespace vigil::testing
+
+namespace vigil::testing {
+namespace {
+
+TEST(VrrpScenario, ReloadKeepsTheMasterAndAppliesNewSettings) {
+  Topology topo(prefix(), {"a", "b"});
+  Router a(topo.node("a"), Router::Kind::vigil, lab_config({.priority = 150}, "a"));
+  Router b(topo.node("b"), Router::Kind::vigil, lab_config({.priority = 100}, "b"));
+  a.start();
+  b.start();
+  ASSERT_TRUE(wait_until([&] { return a.state() == kMaster && a.owns(kVip); }, kElected)) << a.log();
+  ASSERT_TRUE(wait_until([&] { return b.state() == kBackup; }, kElected));
+
+  // Same virtual router (VRID, family, interface, multicast): a stays MASTER, takes its new
+  // priority and a second VIP, and does not flap (become_master stays 1).
+  a.set_config(lab_config({.priority = 120, .vip = "10.99.0.100/24\n    10.99.0.101/24"}, "a"));
+  a.reload();
+  // The parent checks the file, the child re-reads it: well under 2 s here.
+  ASSERT_TRUE(wait_until([&] { return a.effective_priority() == 120 && a.owns("10.99.0.101"); }, 2000ms))
+      << a.log();
+  EXPECT_EQ(a.state(), kMaster);
+  EXPECT_TRUE(a.owns(kVip));
+  auto j = a.json();
+  ASSERT_TRUE(j.has_value());
+  EXPECT_EQ((*j)[0]["stats"]["become_master"].get<int>(), 1);
+
+  // b reloaded with a higher priority preempts a: reload + a master-down (3 × 100 + 12.9 ms).
+  b.set_config(lab_config({.priority = 200, .vip = "10.99.0.100/24\n    10.99.0.101/24"}, "b"));
+  b.reload();
+  ASSERT_TRUE(wait_until([&] { return b.state() == kMaster && b.owns(kVip) && b.owns("10.99.0.101"); }, 2500ms))
+      << b.log();
+  EXPECT_TRUE(wait_until([&] { return a.state() == kBackup && !a.owns(kVip) && !a.owns("10.99.0.101"); }, 500ms))
+      << a.log();
+}
+
+}  // namespace
+}  // namespace vigil::testing
