@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "runtime/instance_builder.h"
+#include "runtime/notify_setup.h"
 
 namespace vigil::runtime {
 
@@ -32,6 +33,7 @@ void Engine::start(std::shared_ptr<const config::Config> cfg) {
   }
   nl_.emplace(std::move(*nl));
   open_monitor();
+  open_notifier();
   for (const auto& vi : config_->vrrp_instances) add_instance(vi);
   for (auto& in : instances_) startup(*in);
 }
@@ -44,6 +46,7 @@ void Engine::add_instance(const config::VrrpInstance& vi) {
     return;
   }
   RtInstance& in = **built;
+  in.scripts = notify_scripts_of(*config_, vi, [this](std::string_view m) { log(vrrp::LogLevel::error, m); });
   if (channel_for(in) == nullptr) {
     failed_.push_back(vi.name);
     return;
@@ -107,6 +110,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
   auto old_config = config_;  // the old instances' Expectations view nothing in it, but keep it alive
   config_ = std::move(cfg);
   if (!nl_) return;
+  if (!notifier_) open_notifier();
   failed_.clear();
   std::vector<std::unique_ptr<RtInstance>> next;
   for (const auto& vi : config_->vrrp_instances) {
@@ -116,6 +120,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
       failed_.push_back(vi.name);
       continue;
     }
+    (*built)->scripts = notify_scripts_of(*config_, vi, [this](std::string_view m) { log(vrrp::LogLevel::error, m); });
     auto same = std::find_if(instances_.begin(), instances_.end(),
                              [&](const auto& o) { return o && o->key == (*built)->key; });
     if (same == instances_.end()) {
@@ -140,6 +145,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
     in.vip_specs = fresh.vip_specs;
     in.vip_texts = fresh.vip_texts;
     in.ttl = fresh.ttl;
+    in.scripts = std::move(fresh.scripts);
     step(in, vrrp::Event::reload_with(in.fsm_config));
     if (in.fsm.state() == vrrp::State::master && !in.vips_installed) change_vips(in, true);
     next.push_back(std::move(*same));
@@ -163,6 +169,31 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
     }
   }
   std::erase(instances_, nullptr);
+}
+
+void Engine::open_notifier() {
+  if (!wants_notifier(*config_)) return;
+  try {
+    spawner_ = std::make_unique<track::Spawner>();
+  } catch (const std::exception& e) {
+    log(vrrp::LogLevel::error, fmt::format("notify scripts cannot run: {}", e.what()));
+    return;
+  }
+  notifier_ = std::make_unique<track::Notifier>(loop_, *spawner_, [this](event::Severity s, std::string_view m) {
+    log(s == event::Severity::error ? vrrp::LogLevel::error
+        : s == event::Severity::warning ? vrrp::LogLevel::warning
+        : s == event::Severity::debug ? vrrp::LogLevel::debug : vrrp::LogLevel::info, m);
+  });
+  const auto& g = config_->global_defs;
+  for (const auto* fifo : {&g.notify_fifo, &g.vrrp_notify_fifo}) {
+    if (!*fifo) continue;
+    auto opened = track::FifoWriter::open((*fifo)->path);
+    if (!opened) {
+      log(vrrp::LogLevel::error, fmt::format("notify FIFO {}: {}", (*fifo)->path, opened.error().str()));
+      continue;
+    }
+    notifier_->add_fifo(std::move(*opened));
+  }
 }
 
 std::chrono::milliseconds Engine::stop_phase1() {

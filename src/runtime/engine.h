@@ -12,7 +12,8 @@
 // engine performs in order (engine_actions.cc) — send an advert (encoded into the instance's
 // preallocated buffer; IPv4 with our own IP header), arm/cancel its timers (one loop timer per
 // vrrp::Timer, retimed in place), add/remove VIPs through one netlink batch, GARP/NA bursts, the
-// log lines in keepalived's wording, counters for the stats dumps.
+// log lines in keepalived's wording, counters for the stats dumps, notify scripts and FIFOs
+// (track::Notifier).
 // Sockets (channel.h): one pair per (family, interface, unicast source / group), shared, read by
 // a persistent read task, drained in batches, dispatched by VRID after the codec's checks.
 // Interfaces (engine_monitor.cc): rtnetlink link events; the instance's interface going down →
@@ -39,6 +40,8 @@
 #include "net/netlink_monitor.h"
 #include "runtime/channel.h"
 #include "runtime/rt_instance.h"
+#include "track/notifier.h"
+#include "track/spawn.h"
 
 namespace vigil::runtime {
 
@@ -93,6 +96,8 @@ class Engine {
   void send_garps(RtInstance& in, std::uint32_t count);
   void on_state_changed(RtInstance& in, const vrrp::Action& a);
   void on_timer(RtInstance& in, vrrp::Timer t);
+  void notify(RtInstance& in, const vrrp::Action& a);
+  void open_notifier();
 
   // Packets and interfaces (engine_monitor.cc)
   void on_readable(Channel& ch);
@@ -109,6 +114,8 @@ class Engine {
   std::optional<net::Netlink> nl_;
   std::optional<net::NetlinkMonitor> monitor_;
   event::TaskHandle monitor_task_;
+  std::unique_ptr<track::Spawner> spawner_;    // notify scripts (only when some are configured)
+  std::unique_ptr<track::Notifier> notifier_;
   std::vector<std::unique_ptr<RtInstance>> instances_;
   std::vector<std::string> failed_;  // configured instances that could not be set up
   std::vector<std::unique_ptr<Channel>> channels_;

@@ -36,9 +36,12 @@ void Engine::perform(RtInstance& in, const vrrp::Action& a) {
     case ActionKind::send_garp: send_garps(in, a.count); break;
     case ActionKind::state_changed: on_state_changed(in, a); break;
     case ActionKind::log: log(a.level, vrrp::format_log(a, in.name)); break;
+    case ActionKind::notify:
+    case ActionKind::notify_priority:
+    case ActionKind::notify_master_rx_lower_pri: notify(in, a); break;
     default:
-      // Not wired yet: virtual routes/rules, the no-accept filter, notify scripts/FIFO, sync
-      // groups and extra-interface GARPs (listed as missing in the engine's report).
+      // Not wired yet: virtual routes/rules, the no-accept filter, sync groups and
+      // extra-interface GARPs (listed as missing in the engine's report).
       break;
   }
 }
@@ -140,6 +143,28 @@ void Engine::send_garps(RtInstance& in, std::uint32_t count) {
       ++in.tx.garps_sent;
     }
   }
+}
+
+void Engine::notify(RtInstance& in, const vrrp::Action& a) {
+  if (!notifier_) return;
+  if (a.kind == ActionKind::notify_master_rx_lower_pri) {
+    notifier_->master_rx_lower_pri(in.name, a.priority.value, in.scripts);
+    return;
+  }
+  if (a.kind == ActionKind::notify_priority) {
+    notifier_->priority_changed(in.name, a.state == vrrp::State::master, a.priority.value, in.scripts);
+    return;
+  }
+  track::NotifyState st;
+  switch (a.state) {
+    case vrrp::State::master: st = track::NotifyState::master; break;
+    case vrrp::State::backup: st = track::NotifyState::backup; break;
+    case vrrp::State::fault: st = track::NotifyState::fault; break;
+    case vrrp::State::stop: st = track::NotifyState::stop; break;
+    case vrrp::State::init:
+    default: return;
+  }
+  notifier_->state_change(track::NotifyKind::instance, in.name, st, a.priority.value, in.scripts);
 }
 
 void Engine::on_state_changed(RtInstance& in, const vrrp::Action& a) {

@@ -17,6 +17,7 @@
 #include "net/garp.h"
 #include "net/netlink_request.h"
 #include "net/vmac.h"
+#include "track/notifier.h"
 #include "vrrp/instance.h"
 #include "vrrp/packet.h"
 
@@ -71,6 +72,8 @@ struct RtInstance {
   std::vector<net::AddressSpec> vip_specs;       // VIPs + eVIPs, as netlink requests
   std::vector<std::string> vip_texts;            // "10.0.0.1/24 dev eth0 scope global", dumps
   bool vips_installed = false;
+
+  track::NotifyScripts scripts;                  // notify_master … notify (notify_setup.h)
 
   Channel* channel = nullptr;
   std::optional<net::Vmac> vmac;

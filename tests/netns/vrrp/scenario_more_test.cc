@@ -196,3 +196,28 @@ TEST(VrrpScenarioMore, TsharkDecodesEveryAdvertVigilSends) {
 
 }  // namespace
 }  // namespace vigil::testing
+
+namespace vigil::testing {
+namespace {
+
+TEST(VrrpScenarioMore, NotifyScriptsRunOnTransitions) {
+  Topology topo("vvn", {"a"});
+  Router probe(topo.node("a"), Router::Kind::vigil, "");  // for its temp dir only
+  const std::string script = probe.dir() + "/notify.sh", out = probe.dir() + "/notify.out";
+  sh("printf '#!/bin/sh\\necho \"$@\" >> " + out + "\\n' > " + script + " && chmod 755 " + script);
+  Router a(topo.node("a"), Router::Kind::vigil,
+           lab_config({.priority = 150,
+                       .extra = "  notify_master \"" + script + " became-master\"\n  notify " + script + "\n"},
+                      "a"));
+  a.start();
+  ASSERT_TRUE(wait_until([&] { return a.state() == kMaster; }, kElected)) << a.log();
+  // The scripts are children of the VRRP process, started at the transition: 1 s to run.
+  auto has = [&](const std::string& what) { return run("cat " + out).out.find(what) != std::string::npos; };
+  EXPECT_TRUE(wait_until([&] { return has("became-master"); }, 1000ms)) << a.log();
+  EXPECT_TRUE(wait_until([&] { return has("INSTANCE VI_1 MASTER 150"); }, 1000ms)) << run("cat " + out).out;
+  ASSERT_TRUE(a.stop(3000ms));
+  EXPECT_TRUE(has("INSTANCE VI_1 STOP")) << run("cat " + out).out;
+}
+
+}  // namespace
+}  // namespace vigil::testing

@@ -1,0 +1,67 @@
+#include "runtime/notify_setup.h"
+
+#include <pwd.h>
+
+#include <fmt/format.h>
+
+namespace vigil::runtime {
+
+namespace {
+
+bool user_exists(const std::string& name) { return ::getpwnam(name.c_str()) != nullptr; }
+
+std::optional<track::NotifyCommand> prepare(const config::Config& cfg, const std::optional<config::Command>& c,
+                                            const std::function<void(std::string_view)>& log_error) {
+  if (!c) return std::nullopt;
+  const auto& g = cfg.global_defs;
+  std::string user = c->user, group = c->group;
+  if (user.empty() && g.script_user.is_set) {
+    user = *g.script_user;
+    group = *g.script_group;
+  }
+  if (user.empty() && user_exists("keepalived_script")) user = "keepalived_script";
+  track::Credentials creds;  // root: keep our own ids
+  if (!user.empty() && user != "root") {
+    auto resolved = track::resolve_credentials(user, group, *g.set_supplementary_groups);
+    if (!resolved) {
+      log_error(fmt::format("Unable to set uid/gid for notify script '{}': {}", c->cmd, resolved.error().str()));
+      return std::nullopt;
+    }
+    creds = std::move(*resolved);
+  }
+  auto cmd = track::NotifyCommand::prepare(c->cmd, creds);
+  if (!cmd) {
+    log_error(fmt::format("notify script '{}': {}", c->cmd, cmd.error().str()));
+    return std::nullopt;
+  }
+  return std::move(*cmd);
+}
+
+}  // namespace
+
+track::NotifyScripts notify_scripts_of(const config::Config& cfg, const config::VrrpInstance& vi,
+                                       const std::function<void(std::string_view)>& log_error) {
+  track::NotifyScripts s;
+  s.master = prepare(cfg, vi.notify_master, log_error);
+  s.backup = prepare(cfg, vi.notify_backup, log_error);
+  s.fault = prepare(cfg, vi.notify_fault, log_error);
+  s.stop = prepare(cfg, vi.notify_stop, log_error);
+  s.deleted = prepare(cfg, vi.notify_deleted, log_error);
+  s.generic = prepare(cfg, vi.notify, log_error);
+  s.master_rx_lower_pri = prepare(cfg, vi.notify_master_rx_lower_pri, log_error);
+  s.priority_changes = *vi.notify_priority_changes || *cfg.global_defs.vrrp_notify_priority_changes;
+  return s;
+}
+
+bool wants_notifier(const config::Config& cfg) {
+  if (cfg.global_defs.notify_fifo || cfg.global_defs.vrrp_notify_fifo) return true;
+  for (const auto& vi : cfg.vrrp_instances) {
+    if (vi.notify_master || vi.notify_backup || vi.notify_fault || vi.notify_stop || vi.notify_deleted ||
+        vi.notify || vi.notify_master_rx_lower_pri) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace vigil::runtime
