@@ -4,7 +4,8 @@
 //   if (!fd) return errno_error(...);
 //   watch(fd.get());                 // the event loop only borrows the number
 //
-// Used by every kernel resource in src/net (sockets, netlink, packet sockets).
+// Used by every kernel resource in src/net (sockets, netlink, packet sockets) and src/track
+// (inotify, the proc connector, FIFOs, /dev/null for script children).
 #pragma once
 
 #include <utility>

@@ -1,4 +1,5 @@
-// net/result.h — how src/net reports kernel errors: Result<T> holds a value or an Error.
+// net/result.h — how src/net (and src/track) report kernel errors: Result<T> holds a value or an
+// Error.
 //
 // Every call into the kernel returns a Result (or Status = Result<void>); nothing in src/net throws
 // across its API and nothing crashes on an environment error (EPERM, ENODEV, EEXIST...). The Error

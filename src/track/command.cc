@@ -6,7 +6,7 @@
 
 namespace vigil::track {
 
-Result<std::vector<std::string>> split_command(std::string_view line) {
+net::Result<std::vector<std::string>> split_command(std::string_view line) {
   std::vector<std::string> words;
   std::string word;
   bool in_word = false;
@@ -22,7 +22,7 @@ Result<std::vector<std::string>> split_command(std::string_view line) {
     in_word = true;
     if (c == '\'') {
       const std::size_t end = line.find('\'', i + 1);
-      if (end == std::string_view::npos) return Error{0, "unterminated ' in command"};
+      if (end == std::string_view::npos) return net::Error{0, "unterminated ' in command"};
       word.append(line.substr(i + 1, end - i - 1));
       i = end + 1;
     } else if (c == '"') {
@@ -43,7 +43,7 @@ Result<std::vector<std::string>> split_command(std::string_view line) {
         word.push_back(q);
         ++i;
       }
-      if (!closed) return Error{0, "unterminated \" in command"};
+      if (!closed) return net::Error{0, "unterminated \" in command"};
     } else if (c == '\\' && i + 1 < line.size()) {
       word.push_back(line[i + 1]);
       i += 2;
@@ -53,7 +53,7 @@ Result<std::vector<std::string>> split_command(std::string_view line) {
     }
   }
   if (in_word) words.push_back(std::move(word));
-  if (words.empty()) return Error{0, "empty command"};
+  if (words.empty()) return net::Error{0, "empty command"};
   return words;
 }
 

@@ -13,14 +13,14 @@
 #include <string_view>
 #include <vector>
 
-#include "track/result.h"
+#include "net/result.h"
 
 namespace vigil::track {
 
 // Splits on blanks (space, tab). '...' keeps everything literally; "..." keeps everything but
 // honours \" and \\; outside quotes a backslash escapes the next character. Adjacent quoted and
 // unquoted parts join into one word (a'b'c → abc). Errors: unterminated quote, empty command.
-Result<std::vector<std::string>> split_command(std::string_view line);
+net::Result<std::vector<std::string>> split_command(std::string_view line);
 
 // The file exec would run for `name`: itself when it contains '/', otherwise the first PATH entry
 // holding an executable regular file of that name. nullopt when there is none. `path_env` is the

@@ -22,7 +22,7 @@ bool parse_id(std::string_view s, T& out) {
 
 }  // namespace
 
-Result<Credentials> resolve_credentials(std::string_view user, std::string_view group,
+net::Result<Credentials> resolve_credentials(std::string_view user, std::string_view group,
                                         bool supplementary) {
   Credentials c;
   c.change = true;
@@ -42,10 +42,10 @@ Result<Credentials> resolve_credentials(std::string_view user, std::string_view 
       c.gid = pw.pw_gid;
       login = pw.pw_name;
     } else if (group.empty()) {
-      return Error{0, "user " + uname + " has no group and none was given"};
+      return net::Error{0, "user " + uname + " has no group and none was given"};
     }
   } else {
-    return Error{0, "unknown user " + uname};
+    return net::Error{0, "unknown user " + uname};
   }
   if (!group.empty()) {
     const std::string gname(group);
@@ -55,7 +55,7 @@ Result<Credentials> resolve_credentials(std::string_view user, std::string_view 
     if (::getgrnam_r(gname.c_str(), &gr, gbuf, sizeof gbuf, &gfound) == 0 && gfound != nullptr) {
       c.gid = gr.gr_gid;
     } else if (!parse_id(group, c.gid)) {
-      return Error{0, "unknown group " + gname};
+      return net::Error{0, "unknown group " + gname};
     }
   }
   c.groups = {c.gid};

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "track/result.h"
+#include "net/result.h"
 
 namespace vigil::track {
 
@@ -24,7 +24,7 @@ struct Credentials {
 // Resolves USER (name or number) and optional GROUP (name or number; empty = USER's primary
 // group). With `supplementary`, the child gets every group USER belongs to (keepalived's
 // set_supplementary_groups); otherwise only GROUP. Errors: unknown user or group.
-Result<Credentials> resolve_credentials(std::string_view user, std::string_view group,
+net::Result<Credentials> resolve_credentials(std::string_view user, std::string_view group,
                                         bool supplementary);
 
 }  // namespace vigil::track

@@ -9,24 +9,24 @@
 
 namespace vigil::track {
 
-Result<FifoWriter> FifoWriter::open(const std::string& path, FifoOwner owner) {
+net::Result<FifoWriter> FifoWriter::open(const std::string& path, FifoOwner owner) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    if (errno != ENOENT) return errno_error("stat(" + path + ")");
+    if (errno != ENOENT) return net::errno_error("stat(" + path + ")");
     if (::mkfifo(path.c_str(), S_IRUSR | S_IWUSR) != 0 && errno != EEXIST) {
-      return errno_error("mkfifo(" + path + ")");
+      return net::errno_error("mkfifo(" + path + ")");
     }
     if (owner.uid || owner.gid) {
       if (::chown(path.c_str(), owner.uid.value_or(static_cast<uid_t>(-1)),
                   owner.gid.value_or(static_cast<gid_t>(-1))) != 0) {
-        return errno_error("chown(" + path + ")");
+        return net::errno_error("chown(" + path + ")");
       }
     }
   } else if (!S_ISFIFO(st.st_mode)) {
-    return Error{EEXIST, path + " exists and is not a FIFO"};
+    return net::Error{EEXIST, path + " exists and is not a FIFO"};
   }
-  UniqueFd fd(::open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC));
-  if (!fd) return errno_error("open(" + path + ")");
+  net::Fd fd(::open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC));
+  if (!fd) return net::errno_error("open(" + path + ")");
   return FifoWriter(path, std::move(fd));
 }
 

@@ -18,8 +18,8 @@
 #include <string>
 #include <string_view>
 
-#include "track/result.h"
-#include "track/unique_fd.h"
+#include "net/fd.h"
+#include "net/result.h"
 
 namespace vigil::track {
 
@@ -30,7 +30,7 @@ struct FifoOwner {
 
 class FifoWriter {
  public:
-  static Result<FifoWriter> open(const std::string& path, FifoOwner owner = {});
+  static net::Result<FifoWriter> open(const std::string& path, FifoOwner owner = {});
 
   // False if the line was dropped (pipe full, or another write error).
   bool write(std::string_view line);
@@ -40,9 +40,9 @@ class FifoWriter {
   std::uint64_t dropped() const { return dropped_; }
 
  private:
-  FifoWriter(std::string path, UniqueFd fd) : path_(std::move(path)), fd_(std::move(fd)) {}
+  FifoWriter(std::string path, net::Fd fd) : path_(std::move(path)), fd_(std::move(fd)) {}
   std::string path_;
-  UniqueFd fd_;
+  net::Fd fd_;
   std::uint64_t written_ = 0;
   std::uint64_t dropped_ = 0;
 };

@@ -29,7 +29,7 @@ std::string sh_quote(const std::string& w) {
 
 }  // namespace
 
-Result<NotifyCommand> NotifyCommand::prepare(const std::string& line, Credentials creds) {
+net::Result<NotifyCommand> NotifyCommand::prepare(const std::string& line, Credentials creds) {
   auto words = split_command(line);
   if (!words) return words.error();
   if (auto file = find_executable(words->front(), std::getenv("PATH"))) {
@@ -60,7 +60,7 @@ Notifier::~Notifier() {
 
 void Notifier::add_fifo(FifoWriter fifo) { fifos_.push_back(std::move(fifo)); }
 
-Status Notifier::start_fifo_script(const NotifyCommand& cmd, const std::string& fifo_path) {
+net::Status Notifier::start_fifo_script(const NotifyCommand& cmd, const std::string& fifo_path) {
   auto pid = spawner_.spawn(cmd.with_args({fifo_path}), cmd.credentials());
   if (!pid) return pid.error();
   fifo_script_pid_ = *pid;
@@ -70,7 +70,7 @@ Status Notifier::start_fifo_script(const NotifyCommand& cmd, const std::string& 
                                           f.pid, f.exit_code()));
     }
   });
-  return Ok{};
+  return {};
 }
 
 void Notifier::run(const SpawnCommand& cmd, const Credentials& creds, bool stop_state) {

@@ -21,11 +21,11 @@
 #include <vector>
 
 #include "event/loop.h"
+#include "net/result.h"
 #include "track/credentials.h"
 #include "track/fifo_writer.h"
 #include "track/log.h"
 #include "track/notify_format.h"
-#include "track/result.h"
 #include "track/spawn.h"
 
 namespace vigil::track {
@@ -34,7 +34,7 @@ namespace vigil::track {
 // first word is an executable file (PATH-searched), and otherwise hands the line to /bin/sh.
 class NotifyCommand {
  public:
-  static Result<NotifyCommand> prepare(const std::string& line, Credentials creds);
+  static net::Result<NotifyCommand> prepare(const std::string& line, Credentials creds);
 
   // The child's command with `extra` words appended (the generic notify's four arguments).
   SpawnCommand with_args(const std::vector<std::string>& extra) const;
@@ -68,7 +68,7 @@ class Notifier {
   void add_fifo(FifoWriter fifo);
   // Starts `vrrp_notify_fifo_script` / `notify_fifo_script`: the command with the FIFO path as
   // its last argument, watched until it exits.
-  Status start_fifo_script(const NotifyCommand& cmd, const std::string& fifo_path);
+  net::Status start_fifo_script(const NotifyCommand& cmd, const std::string& fifo_path);
 
   // An instance (priority: its effective priority) or a group (priority ignored: 0) entered
   // `state` (master, backup, fault, stop, deleted). A removed instance without notify_deleted

@@ -20,7 +20,7 @@ namespace vigil::track {
 namespace {
 
 std::string read_small(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  net::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return {};
   std::string out;
   char buf[4096];
@@ -185,7 +185,7 @@ void ProcessTracker::start() {
 }
 
 bool ProcessTracker::open_connector() {
-  UniqueFd fd(::socket(PF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_CONNECTOR));
+  net::Fd fd(::socket(PF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_CONNECTOR));
   if (!fd) return false;
   sockaddr_nl addr{};
   addr.nl_family = AF_NETLINK;

@@ -26,10 +26,10 @@
 #include <vector>
 
 #include "event/loop.h"
+#include "net/fd.h"
 #include "track/contribution.h"
 #include "track/log.h"
 #include "track/process_match.h"
-#include "track/unique_fd.h"
 
 namespace vigil::track {
 
@@ -87,7 +87,7 @@ class ProcessTracker {
   std::unordered_map<pid_t, std::vector<std::uint32_t>> matched_;  // pid → tracker indexes
   bool need_cmdline_ = false;
   Mode mode_ = Mode::stopped;
-  UniqueFd nl_;
+  net::Fd nl_;
   event::TaskHandle nl_watch_;
   event::TaskHandle scan_timer_;
   std::uint64_t rescans_ = 0;

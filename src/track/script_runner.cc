@@ -49,7 +49,7 @@ void ScriptRunner::log(Severity s, const std::string& line) const {
   if (log_) log_(s, line);
 }
 
-Result<std::size_t> ScriptRunner::add(ScriptConfig config) {
+net::Result<std::size_t> ScriptRunner::add(ScriptConfig config) {
   auto words = split_command(config.command);
   if (!words) {
     log(Severity::error, fmt::format("VRRP_Script({}) {}", config.name, words.error().message));
@@ -62,7 +62,7 @@ Result<std::size_t> ScriptRunner::add(ScriptConfig config) {
                                      std::strerror(ENOENT)));
     log(Severity::error,
         fmt::format("Disabling track script {} since not found/accessible", config.name));
-    return Error{ENOENT, "not found: " + name0};
+    return net::Error{ENOENT, "not found: " + name0};
   }
   if (*file != name0) log(Severity::warning, path_search_warning(name0, *file));
   if (security_.check) {
@@ -71,7 +71,7 @@ Result<std::size_t> ScriptRunner::add(ScriptConfig config) {
                                        security_.enabled);
     for (const auto& line : v.log) log(v.disable ? Severity::error : Severity::warning, line);
     any_unsafe_ = any_unsafe_ || v.unsafe;
-    if (v.disable) return Error{EPERM, "script " + config.name + " disabled"};
+    if (v.disable) return net::Error{EPERM, "script " + config.name + " disabled"};
   }
   if (config.interval <= Duration::zero()) config.interval = std::chrono::seconds(1);
   if (!config.timeout || *config.timeout <= Duration::zero()) config.timeout = config.interval;

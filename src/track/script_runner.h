@@ -38,10 +38,10 @@
 #include <vector>
 
 #include "event/loop.h"
+#include "net/result.h"
 #include "track/contribution.h"
 #include "track/credentials.h"
 #include "track/log.h"
-#include "track/result.h"
 #include "track/script_state.h"
 #include "track/spawn.h"
 
@@ -93,7 +93,7 @@ class ScriptRunner {
   // Prepares a script: splits the command, searches PATH, vets the file. A script that cannot
   // run (bad quoting, not found, insecure with security on) is refused with keepalived's log
   // lines already logged; the caller drops it from the instances that track it.
-  Result<std::size_t> add(ScriptConfig config);
+  net::Result<std::size_t> add(ScriptConfig config);
 
   void start();  // schedules every script's first run (spread, see above)
 

@@ -240,7 +240,7 @@ std::size_t Spawner::in_flight() const {
   return n;
 }
 
-Result<pid_t> Spawner::spawn(const SpawnCommand& cmd, const Credentials& creds,
+net::Result<pid_t> Spawner::spawn(const SpawnCommand& cmd, const Credentials& creds,
                              SpawnOptions opts) {
   // The child inherits our scheduling and drops realtime priority / nice itself just before
   // exec, as keepalived's script children do.
@@ -303,7 +303,7 @@ Result<pid_t> Spawner::spawn(const SpawnCommand& cmd, const Credentials& creds,
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
   if (pid < 0) {
     errno = clone_errno;
-    return errno_error("clone(" + cmd.file() + ")");
+    return net::errno_error("clone(" + cmd.file() + ")");
   }
   return pid;
 }

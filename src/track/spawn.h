@@ -3,7 +3,7 @@
 //
 //   Spawner spawner;                                     // once per process
 //   SpawnCommand cmd = SpawnCommand::make("/usr/bin/chk", {"chk", "--port", "80"});
-//   Result<pid_t> pid = spawner.spawn(cmd, creds);       // then loop.add_child(*pid, ..., timeout)
+//   net::Result<pid_t> pid = spawner.spawn(cmd, creds);  // then loop.add_child(*pid, ..., timeout)
 //
 // The child, before exec (reference §5.5): normal scheduling (SCHED_OTHER, nice 0) when vigil
 // runs with realtime priority or a nice value; every signal back to SIG_DFL and unblocked (the loop
@@ -28,9 +28,9 @@
 #include <string>
 #include <vector>
 
+#include "net/fd.h"
+#include "net/result.h"
 #include "track/credentials.h"
-#include "track/result.h"
-#include "track/unique_fd.h"
 
 namespace vigil::track {
 
@@ -78,7 +78,8 @@ class Spawner {
 
   // Starts the child; returns its pid once it has exec'd (or failed to: then it exits 127 and
   // exec_failures() counts it). Errors: clone failed (EAGAIN, ENOMEM) — retry later.
-  Result<pid_t> spawn(const SpawnCommand& cmd, const Credentials& creds, SpawnOptions opts = {});
+  net::Result<pid_t> spawn(const SpawnCommand& cmd, const Credentials& creds,
+                           SpawnOptions opts = {});
 
   // errno of the last exec failure seen by a blocking spawn() (a concurrent spawn returns before
   // the exec: its failure shows as exit status 127).
@@ -88,7 +89,7 @@ class Spawner {
 
  private:
   struct Slot;
-  UniqueFd dev_null_;
+  net::Fd dev_null_;
   std::vector<std::string> env_strings_;
   std::vector<char*> env_;
   void* stack_ = nullptr;  // the blocking path's stack, then the slots' stacks

@@ -43,7 +43,7 @@ TrackFileWatcher::TrackFileWatcher(event::Loop& loop, LogFn log, OnChange on_cha
 }
 
 std::int64_t TrackFileWatcher::read_value(const File& f) const {
-  UniqueFd fd(::open(f.config.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  net::Fd fd(::open(f.config.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (!fd) return 0;
   char buf[64];
   const ssize_t n = ::read(fd.get(), buf, sizeof buf);
@@ -51,25 +51,27 @@ std::int64_t TrackFileWatcher::read_value(const File& f) const {
   return parse_file_value(std::string_view(buf, static_cast<std::size_t>(n)));
 }
 
-Result<std::size_t> TrackFileWatcher::add(TrackFileConfig config) {
+net::Result<std::size_t> TrackFileWatcher::add(TrackFileConfig config) {
   File f;
   const std::size_t slash = config.path.rfind('/');
   f.dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : config.path.substr(0, slash));
   f.base = slash == std::string::npos ? config.path : config.path.substr(slash + 1);
-  if (f.base.empty()) return Error{EINVAL, "track_file " + config.name + ": no file name"};
+  if (f.base.empty()) return net::Error{EINVAL, "track_file " + config.name + ": no file name"};
 
   if (config.init_file &&
       (config.init_overwrite || ::access(config.path.c_str(), F_OK) != 0)) {
-    UniqueFd fd(::open(config.path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (!fd) return errno_error("track_file " + config.name + ": create " + config.path);
+    net::Fd fd(::open(config.path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!fd) return net::errno_error("track_file " + config.name + ": create " + config.path);
     const std::string text = fmt::format("{}\n", config.init_value);
     if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
-      return errno_error("track_file " + config.name + ": write " + config.path);
+      return net::errno_error("track_file " + config.name + ": write " + config.path);
     }
   }
   f.wd = ::inotify_add_watch(inotify_.get(), f.dir.c_str(),
                              IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE);
-  if (f.wd < 0) return errno_error("track_file " + config.name + ": inotify_add_watch " + f.dir);
+  if (f.wd < 0) {
+    return net::errno_error("track_file " + config.name + ": inotify_add_watch " + f.dir);
+  }
   f.config = std::move(config);
   f.value = read_value(f);
   files_.push_back(std::move(f));

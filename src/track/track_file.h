@@ -23,9 +23,9 @@
 #include <vector>
 
 #include "event/loop.h"
+#include "net/fd.h"
+#include "net/result.h"
 #include "track/log.h"
-#include "track/result.h"
-#include "track/unique_fd.h"
 
 namespace vigil::track {
 
@@ -49,7 +49,7 @@ class TrackFileWatcher {
   TrackFileWatcher& operator=(const TrackFileWatcher&) = delete;
 
   // Applies init_file, reads the current value, and watches the file's directory.
-  Result<std::size_t> add(TrackFileConfig config);
+  net::Result<std::size_t> add(TrackFileConfig config);
 
   std::int64_t value(std::size_t i) const { return files_.at(i).value; }
   const std::string& name(std::size_t i) const { return files_.at(i).config.name; }
@@ -70,7 +70,7 @@ class TrackFileWatcher {
   event::Loop& loop_;
   LogFn log_;
   OnChange on_change_;
-  UniqueFd inotify_;
+  net::Fd inotify_;
   event::TaskHandle watch_;
   std::vector<File> files_;
 };

@@ -155,7 +155,7 @@ TEST(TrackNotifier, FifoLinesArriveInOrderInKeepalivedsFormat) {
   ASSERT_TRUE(fifo.has_value()) << fifo.error().str();
   f.notifier.add_fifo(std::move(*fifo));
   // A reader that opens after the writer: the FIFO exists and the open does not block.
-  UniqueFd reader(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  net::Fd reader(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
   ASSERT_TRUE(reader);
 
   NotifyScripts s;
