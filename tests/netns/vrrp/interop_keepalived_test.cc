@@ -116,5 +116,24 @@ TEST(VrrpInterop, V2PassAuthElectionAndHandover) {
   }
 }
 
+TEST(VrrpInterop, V3Ipv6BothWays) {
+  // IPv6 VIP; adverts from the link-local fe80::99:<n> to ff02::12 (RFC 5798 §5.1.2).
+  const std::string vip6 = "fd99::100";
+  for (const auto& [hk, lk] : {std::pair{Kind::vigil, Kind::keepalived}, std::pair{Kind::keepalived, Kind::vigil}}) {
+    Pair p(hk, lk, LabInstance{.vip = vip6 + "/64"});
+    p.high.start();
+    p.low.start();
+    ASSERT_TRUE(wait_until([&] { return p.high.state() == kMaster && p.high.owns(vip6); }, kElected)) << p.high.log();
+    ASSERT_TRUE(wait_until([&] { return p.low.state() == kBackup && !p.low.owns(vip6); }, kElected)) << p.low.log();
+    auto t0 = std::chrono::steady_clock::now();
+    p.high.kill9();
+    ASSERT_TRUE(wait_until([&] { return p.low.owns(vip6); }, 411ms)) << p.low.log();  // 360.9 + 50 ms
+    std::printf("IPv6 kill -9 failover: %.1f ms\n", ms_since(t0));
+    p.high.start();
+    ASSERT_TRUE(wait_until([&] { return p.high.state() == kMaster && p.high.owns(vip6); }, kElected)) << p.high.log();
+    EXPECT_TRUE(wait_until([&] { return p.low.state() == kBackup && !p.low.owns(vip6); }, 1000ms)) << p.low.log();
+  }
+}
+
 }  // namespace
 }  // namespace vigil::testing
