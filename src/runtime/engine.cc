@@ -34,8 +34,10 @@ void Engine::start(std::shared_ptr<const config::Config> cfg) {
   nl_.emplace(std::move(*nl));
   open_monitor();
   open_notifier();
+  open_scripts();
   for (const auto& vi : config_->vrrp_instances) add_instance(vi);
   for (auto& in : instances_) startup(*in);
+  if (scripts_) scripts_->start();
 }
 
 void Engine::add_instance(const config::VrrpInstance& vi) {
@@ -47,6 +49,7 @@ void Engine::add_instance(const config::VrrpInstance& vi) {
   }
   RtInstance& in = **built;
   in.scripts = notify_scripts_of(*config_, vi, [this](std::string_view m) { log(vrrp::LogLevel::error, m); });
+  attach_tracking(in, vi);
   if (channel_for(in) == nullptr) {
     failed_.push_back(vi.name);
     return;
@@ -96,6 +99,7 @@ void Engine::release_channel(RtInstance& in) {
 
 void Engine::startup(RtInstance& in) {
   if (!in.link_up) step(in, vrrp::Event::of(vrrp::EventKind::interface_down));
+  recompute_priority(in, true);
   step(in, vrrp::Event::of(vrrp::EventKind::startup));
 }
 
@@ -121,6 +125,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
       continue;
     }
     (*built)->scripts = notify_scripts_of(*config_, vi, [this](std::string_view m) { log(vrrp::LogLevel::error, m); });
+    attach_tracking(**built, vi);
     auto same = std::find_if(instances_.begin(), instances_.end(),
                              [&](const auto& o) { return o && o->key == (*built)->key; });
     if (same == instances_.end()) {
@@ -146,6 +151,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
     in.vip_texts = fresh.vip_texts;
     in.ttl = fresh.ttl;
     in.scripts = std::move(fresh.scripts);
+    attach_tracking(in, vi);
     step(in, vrrp::Event::reload_with(in.fsm_config));
     if (in.fsm.state() == vrrp::State::master && !in.vips_installed) change_vips(in, true);
     next.push_back(std::move(*same));
@@ -171,14 +177,78 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
   std::erase(instances_, nullptr);
 }
 
-void Engine::open_notifier() {
-  if (!wants_notifier(*config_)) return;
+bool Engine::ensure_spawner() {
+  if (spawner_) return true;
   try {
     spawner_ = std::make_unique<track::Spawner>();
   } catch (const std::exception& e) {
-    log(vrrp::LogLevel::error, fmt::format("notify scripts cannot run: {}", e.what()));
-    return;
+    log(vrrp::LogLevel::error, fmt::format("scripts cannot run: {}", e.what()));
+    return false;
   }
+  return true;
+}
+
+void Engine::open_scripts() {
+  if (config_->vrrp_scripts.empty() || !ensure_spawner()) return;
+  auto tlog = [this](event::Severity s, std::string_view m) {
+    log(s == event::Severity::error ? vrrp::LogLevel::error
+        : s == event::Severity::warning ? vrrp::LogLevel::warning
+        : s == event::Severity::debug ? vrrp::LogLevel::debug : vrrp::LogLevel::info, m);
+  };
+  scripts_ = std::make_unique<track::ScriptRunner>(
+      loop_, *spawner_, tlog, [this](std::size_t i, track::Health) { on_script(i); },
+      track::ScriptSecurityOptions{.check = true, .enabled = *config_->global_defs.enable_script_security});
+  for (const auto& vs : config_->vrrp_scripts) {
+    if (vs.disabled) continue;
+    auto creds = script_credentials(*config_, *vs.user, *vs.group,
+                                    [this](std::string_view m) { log(vrrp::LogLevel::error, m); });
+    if (!creds) continue;
+    track::ScriptConfig sc{.name = vs.name,
+                           .command = *vs.script,
+                           .interval = *vs.interval,
+                           .counting = {.rise = *vs.rise, .fall = *vs.fall, .init_fail = *vs.init_fail},
+                           .creds = std::move(*creds)};
+    if (vs.timeout->count() > 0) sc.timeout = *vs.timeout;
+    auto added = scripts_->add(std::move(sc));
+    if (added) script_index_[vs.name] = *added;
+  }
+}
+
+void Engine::attach_tracking(RtInstance& in, const config::VrrpInstance& vi) {
+  in.tracked = tracked_scripts_of(*config_, vi, script_index_);
+  if (!in.priority_tracker || in.priority_tracker->base() != in.fsm_config.priority) {
+    in.priority_tracker.emplace(in.name, in.fsm_config.priority);
+  }
+}
+
+void Engine::on_script(std::size_t index) {
+  for (auto& in : instances_) {
+    for (const auto& t : in->tracked) {
+      if (t.script == index) {
+        recompute_priority(*in, false);
+        break;
+      }
+    }
+  }
+}
+
+void Engine::recompute_priority(RtInstance& in, bool at_startup) {
+  if (in.tracked.empty() || !scripts_ || !in.priority_tracker) return;
+  std::vector<track::Contribution> parts;
+  for (const auto& t : in.tracked) {
+    parts.push_back(track::up_down_contribution(t.weight, t.reverse, scripts_->health(t.script)));
+  }
+  const track::PriorityUpdate u = in.priority_tracker->update(parts);
+  if (u.log && !at_startup) log(vrrp::LogLevel::info, *u.log);
+  if (u.priority_changed) step(in, vrrp::Event::weights(static_cast<std::int32_t>(u.now.total_delta)));
+  if (u.fault_changed) {
+    step(in, vrrp::Event::of(u.now.fault ? vrrp::EventKind::track_fault : vrrp::EventKind::track_ok));
+  }
+}
+
+void Engine::open_notifier() {
+  if (!wants_notifier(*config_)) return;
+  if (!ensure_spawner()) return;
   notifier_ = std::make_unique<track::Notifier>(loop_, *spawner_, [this](event::Severity s, std::string_view m) {
     log(s == event::Severity::error ? vrrp::LogLevel::error
         : s == event::Severity::warning ? vrrp::LogLevel::warning

@@ -41,6 +41,7 @@
 #include "runtime/channel.h"
 #include "runtime/rt_instance.h"
 #include "track/notifier.h"
+#include "track/script_runner.h"
 #include "track/spawn.h"
 
 namespace vigil::runtime {
@@ -98,6 +99,11 @@ class Engine {
   void on_timer(RtInstance& in, vrrp::Timer t);
   void notify(RtInstance& in, const vrrp::Action& a);
   void open_notifier();
+  bool ensure_spawner();
+  void open_scripts();
+  void on_script(std::size_t index);
+  void recompute_priority(RtInstance& in, bool at_startup);
+  void attach_tracking(RtInstance& in, const config::VrrpInstance& vi);
 
   // Packets and interfaces (engine_monitor.cc)
   void on_readable(Channel& ch);
@@ -116,6 +122,8 @@ class Engine {
   event::TaskHandle monitor_task_;
   std::unique_ptr<track::Spawner> spawner_;    // notify scripts (only when some are configured)
   std::unique_ptr<track::Notifier> notifier_;
+  std::unique_ptr<track::ScriptRunner> scripts_;  // vrrp_scripts (tracking.h)
+  std::map<std::string, std::size_t> script_index_;
   std::vector<std::unique_ptr<RtInstance>> instances_;
   std::vector<std::string> failed_;  // configured instances that could not be set up
   std::vector<std::unique_ptr<Channel>> channels_;

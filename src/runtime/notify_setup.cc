@@ -10,26 +10,13 @@ namespace {
 
 bool user_exists(const std::string& name) { return ::getpwnam(name.c_str()) != nullptr; }
 
+
 std::optional<track::NotifyCommand> prepare(const config::Config& cfg, const std::optional<config::Command>& c,
                                             const std::function<void(std::string_view)>& log_error) {
   if (!c) return std::nullopt;
-  const auto& g = cfg.global_defs;
-  std::string user = c->user, group = c->group;
-  if (user.empty() && g.script_user.is_set) {
-    user = *g.script_user;
-    group = *g.script_group;
-  }
-  if (user.empty() && user_exists("keepalived_script")) user = "keepalived_script";
-  track::Credentials creds;  // root: keep our own ids
-  if (!user.empty() && user != "root") {
-    auto resolved = track::resolve_credentials(user, group, *g.set_supplementary_groups);
-    if (!resolved) {
-      log_error(fmt::format("Unable to set uid/gid for notify script '{}': {}", c->cmd, resolved.error().str()));
-      return std::nullopt;
-    }
-    creds = std::move(*resolved);
-  }
-  auto cmd = track::NotifyCommand::prepare(c->cmd, creds);
+  auto creds = script_credentials(cfg, c->user, c->group, log_error);
+  if (!creds) return std::nullopt;
+  auto cmd = track::NotifyCommand::prepare(c->cmd, *creds);
   if (!cmd) {
     log_error(fmt::format("notify script '{}': {}", c->cmd, cmd.error().str()));
     return std::nullopt;
@@ -38,6 +25,24 @@ std::optional<track::NotifyCommand> prepare(const config::Config& cfg, const std
 }
 
 }  // namespace
+
+std::optional<track::Credentials> script_credentials(const config::Config& cfg, std::string user,
+                                                    std::string group,
+                                                    const std::function<void(std::string_view)>& log_error) {
+  const auto& g = cfg.global_defs;
+  if (user.empty() && g.script_user.is_set) {
+    user = *g.script_user;
+    group = *g.script_group;
+  }
+  if (user.empty() && user_exists("keepalived_script")) user = "keepalived_script";
+  if (user.empty() || user == "root") return track::Credentials{};  // keep our own ids
+  auto resolved = track::resolve_credentials(user, group, *g.set_supplementary_groups);
+  if (!resolved) {
+    log_error(fmt::format("Unable to set uid/gid for user '{}': {}", user, resolved.error().str()));
+    return std::nullopt;
+  }
+  return std::move(*resolved);
+}
 
 track::NotifyScripts notify_scripts_of(const config::Config& cfg, const config::VrrpInstance& vi,
                                        const std::function<void(std::string_view)>& log_error) {

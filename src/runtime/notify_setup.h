@@ -7,6 +7,8 @@
 #pragma once
 
 #include <functional>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "config/model.h"
@@ -16,6 +18,11 @@ namespace vigil::runtime {
 
 track::NotifyScripts notify_scripts_of(const config::Config& cfg, const config::VrrpInstance& vi,
                                        const std::function<void(std::string_view)>& log_error);
+
+// The credentials a script runs with (see above); nullopt (logged) for an unknown user.
+std::optional<track::Credentials> script_credentials(const config::Config& cfg, std::string user,
+                                                    std::string group,
+                                                    const std::function<void(std::string_view)>& log_error);
 
 // Whether anything would be notified at all (scripts on some instance, or a notify FIFO).
 bool wants_notifier(const config::Config& cfg);

@@ -17,7 +17,9 @@
 #include "net/garp.h"
 #include "net/netlink_request.h"
 #include "net/vmac.h"
+#include "runtime/tracking.h"
 #include "track/notifier.h"
+#include "track/priority.h"
 #include "vrrp/instance.h"
 #include "vrrp/packet.h"
 
@@ -73,6 +75,8 @@ struct RtInstance {
   std::vector<std::string> vip_texts;            // "10.0.0.1/24 dev eth0 scope global", dumps
   bool vips_installed = false;
 
+  std::vector<TrackedScript> tracked;            // vrrp_scripts this instance tracks
+  std::optional<track::PriorityTracker> priority_tracker;
   track::NotifyScripts scripts;                  // notify_master … notify (notify_setup.h)
 
   Channel* channel = nullptr;

@@ -221,3 +221,34 @@ TEST(VrrpScenarioMore, NotifyScriptsRunOnTransitions) {
 
 }  // namespace
 }  // namespace vigil::testing
+
+namespace vigil::testing {
+namespace {
+
+TEST(VrrpScenarioMore, TrackScriptLowersPriorityAndTheBackupTakesOver) {
+  Topology topo("vvs", {"a", "b"});
+  Router probe(topo.node("a"), Router::Kind::vigil, "");  // for its temp dir only
+  const std::string flag = probe.dir() + "/down";
+  const std::string track = "vrrp_script chk {\n  script \"/usr/bin/test ! -e " + flag +
+                            "\"\n  interval 1\n  weight -60\n}\n";
+  Router a(topo.node("a"), Router::Kind::vigil,
+           track + lab_config({.priority = 150, .extra = "  track_script {\n    chk\n  }\n"}, "a"));
+  Router b(topo.node("b"), Router::Kind::vigil, lab_config({.priority = 100}, "b"));
+  a.start();
+  b.start();
+  ASSERT_TRUE(wait_until([&] { return a.state() == kMaster && a.owns("10.99.0.100"); }, kElected)) << a.log();
+  ASSERT_TRUE(wait_until([&] { return b.state() == kBackup; }, kElected));
+  sh("touch " + flag);
+  // The script fails at its next run (interval 1 s): a drops to 90 and advertises it; b (100,
+  // preempting) takes over at its master-down (360.9 ms). 1 s + 0.4 s + 0.6 s slack.
+  ASSERT_TRUE(wait_until([&] { return b.state() == kMaster && b.owns("10.99.0.100"); }, 2000ms)) << a.log();
+  EXPECT_EQ(a.effective_priority(), 90);
+  EXPECT_NE(a.log().find("(VI_1) Changing effective priority from 150 to 90"), std::string::npos) << a.log();
+  sh("rm -f " + flag);
+  // Succeeds again at the next run: a back to 150 and preempts (master-down 341.4 ms).
+  ASSERT_TRUE(wait_until([&] { return a.state() == kMaster && a.owns("10.99.0.100"); }, 2000ms)) << a.log();
+  EXPECT_EQ(a.effective_priority(), 150);
+}
+
+}  // namespace
+}  // namespace vigil::testing
