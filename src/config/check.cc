@@ -9,9 +9,9 @@ namespace vigil::config {
 
 namespace {
 
-CheckResult finish(std::unique_ptr<SourceFiles> files, const std::vector<Line>& lines,
+CheckResult finish(std::unique_ptr<SourceFiles> files, std::vector<Line>&& lines,
                    Diagnostics& diags, const CheckOptions& opts) {
-  auto cfg = std::make_shared<Config>(parse_config(lines, diags));
+  auto cfg = std::make_shared<Config>(parse_config(std::move(lines), diags));
   CheckResult r;
   r.facts = apply_rules(*cfg, opts.env, diags);
   r.exit_code = exit_code_for(diags, r.facts);
@@ -51,14 +51,14 @@ CheckResult check_config(const std::filesystem::path& path, const CheckOptions& 
     return r;
   }
   auto lines = preprocess_file(path, opts.preprocess, *files, diags);
-  return finish(std::move(files), lines, diags, opts);
+  return finish(std::move(files), std::move(lines), diags, opts);
 }
 
 CheckResult check_text(std::string_view text, std::string_view name, const CheckOptions& opts) {
   auto files = std::make_unique<SourceFiles>();
   Diagnostics diags;
   auto lines = preprocess_text(text, name, opts.preprocess, *files, diags);
-  return finish(std::move(files), lines, diags, opts);
+  return finish(std::move(files), std::move(lines), diags, opts);
 }
 
 }  // namespace vigil::config

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 
 #include "config/keyword.h"
 #include "config/tree.h"
@@ -151,7 +152,10 @@ void parse_top_statement(ParseCtx& ctx, const Stmt& s) {
   walk_block<Config>(ctx, std::span<const Stmt>(&s, 1), kTopKeywords, ctx.cfg, "the top level");
 }
 
-Config parse_config(const std::vector<Line>& lines, Diagnostics& diags) {
+namespace {
+
+Config parse_with(const std::vector<Line>& lines, Diagnostics& diags,
+                  const std::function<void(const std::function<void(const Stmt&)>&)>& walk) {
   Config cfg;
   ParseCtx ctx(cfg, diags);
   // Reserve (about) exactly: instances are large, and vector growth would hold two copies.
@@ -159,10 +163,21 @@ Config parse_config(const std::vector<Line>& lines, Diagnostics& diags) {
       std::count_if(lines.begin(), lines.end(), [](const Line& l) {
         return !l.tokens.front().quoted && l.tokens.front().text == "vrrp_instance";
       })));
-  for_each_statement(lines, diags, [&](const Stmt& s) {
+  walk([&](const Stmt& s) {
     walk_block<Config>(ctx, std::span<const Stmt>(&s, 1), kTopKeywords, cfg, "the top level");
   });
   return cfg;
+}
+
+}  // namespace
+
+Config parse_config(const std::vector<Line>& lines, Diagnostics& diags) {
+  return parse_with(lines, diags, [&](const auto& fn) { for_each_statement(lines, diags, fn); });
+}
+
+Config parse_config(std::vector<Line>&& lines, Diagnostics& diags) {
+  return parse_with(lines, diags,
+                    [&](const auto& fn) { for_each_statement_consuming(lines, diags, fn); });
 }
 
 }  // namespace vigil::config

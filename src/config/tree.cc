@@ -46,6 +46,11 @@ class TreeBuilder {
     if (stack_.size() == 1) emit(/*keep_last=*/true);
   }
 
+  // Nothing refers to lines before the current one unless a block is open; the statement kept
+  // for a possible next-line `{` refers to the current line only.
+  bool inside_block() const { return stack_.size() > 1; }
+  bool keeping_one() const { return !root_.empty(); }
+
   void finish() {
     while (stack_.size() > 1) {
       diags_.error(stack_.back().brace,
@@ -118,6 +123,19 @@ void for_each_statement(const std::vector<Line>& lines, Diagnostics& diags,
                         const std::function<void(const Stmt&)>& fn) {
   TreeBuilder b(diags, fn);
   for (const Line& l : lines) b.line(l);
+  b.finish();
+}
+
+void for_each_statement_consuming(std::vector<Line>& lines, Diagnostics& diags,
+                                  const std::function<void(const Stmt&)>& fn) {
+  TreeBuilder b(diags, fn);
+  std::size_t released = 0;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    b.line(lines[i]);
+    if (b.inside_block()) continue;
+    std::size_t upto = b.keeping_one() ? i : i + 1;
+    for (; released < upto; ++released) std::vector<Token>().swap(lines[released].tokens);
+  }
   b.finish();
 }
 

@@ -38,4 +38,10 @@ std::vector<Stmt> build_tree(const std::vector<Line>& lines, Diagnostics& diags)
 void for_each_statement(const std::vector<Line>& lines, Diagnostics& diags,
                         const std::function<void(const Stmt&)>& fn);
 
+// The same, releasing each line's tokens as soon as no statement still points into it, so the
+// token storage shrinks while the model grows (lower peak memory for large files). The lines
+// are left in place but empty.
+void for_each_statement_consuming(std::vector<Line>& lines, Diagnostics& diags,
+                                  const std::function<void(const Stmt&)>& fn);
+
 }  // namespace vigil::config
