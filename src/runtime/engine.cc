@@ -36,6 +36,7 @@ void Engine::start(std::shared_ptr<const config::Config> cfg) {
   open_notifier();
   open_scripts();
   for (const auto& vi : config_->vrrp_instances) add_instance(vi);
+  rebuild_sync_groups();
   for (auto& in : instances_) startup(*in);
   if (scripts_) scripts_->start();
 }
@@ -163,18 +164,22 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
     }
   }
   instances_ = std::move(next);
+  std::vector<RtInstance*> fresh;  // new instances: sockets first, then groups, then start-up
   for (auto& in : instances_) {
-    if (in->channel == nullptr) {
-      if (channel_for(*in) == nullptr) {
-        failed_.push_back(in->name);
-        in.reset();
-        continue;
-      }
-      in->last_transition = wall_clock_();
-      startup(*in);
+    if (in->channel != nullptr) continue;
+    if (channel_for(*in) == nullptr) {
+      failed_.push_back(in->name);
+      in.reset();
+      continue;
     }
+    fresh.push_back(in.get());
   }
   std::erase(instances_, nullptr);
+  rebuild_sync_groups();
+  for (RtInstance* in : fresh) {
+    in->last_transition = wall_clock_();
+    startup(*in);
+  }
 }
 
 bool Engine::ensure_spawner() {
@@ -211,6 +216,60 @@ void Engine::open_scripts() {
     if (vs.timeout->count() > 0) sc.timeout = *vs.timeout;
     auto added = scripts_->add(std::move(sc));
     if (added) script_index_[vs.name] = *added;
+  }
+}
+
+void Engine::rebuild_sync_groups() {
+  for (auto& in : instances_) in->sync = nullptr;
+  for (auto& old : stopping_) old->sync = nullptr;
+  sync_groups_.clear();
+  for (const auto& g : config_->sync_groups) {
+    std::vector<RtInstance*> members;
+    for (const auto& name : g.group) {
+      for (auto& in : instances_) {
+        if (in->name == name) members.push_back(in.get());
+      }
+    }
+    if (members.empty()) continue;
+    auto rg = std::make_unique<RtSyncGroup>(g.name, members.size());
+    rg->members = members;
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      members[i]->sync = rg.get();
+      members[i]->sync_index = i;
+    }
+    config::VrrpInstance as_instance;  // the group's notify scripts, through the same mapping
+    as_instance.notify_master = g.notify_master;
+    as_instance.notify_backup = g.notify_backup;
+    as_instance.notify_fault = g.notify_fault;
+    as_instance.notify_stop = g.notify_stop;
+    as_instance.notify = g.notify;
+    rg->scripts = notify_scripts_of(*config_, as_instance, [this](std::string_view m) { log(vrrp::LogLevel::error, m); });
+    sync_groups_.push_back(std::move(rg));
+  }
+}
+
+void Engine::run_sync(RtSyncGroup& g, const std::vector<vrrp::SyncAction>& actions) {
+  for (const auto& a : actions) {
+    switch (a.kind) {
+      case vrrp::SyncAction::Kind::log_sync: log(vrrp::LogLevel::info, g.group.format_log(a)); break;
+      case vrrp::SyncAction::Kind::notify_group:
+        if (notifier_) {
+          const auto st = a.state == vrrp::State::master ? track::NotifyState::master
+                          : a.state == vrrp::State::fault ? track::NotifyState::fault
+                          : a.state == vrrp::State::stop  ? track::NotifyState::stop
+                                                          : track::NotifyState::backup;
+          notifier_->state_change(track::NotifyKind::group, g.group.name(), st, 0, g.scripts);
+        }
+        break;
+      case vrrp::SyncAction::Kind::force_member: {
+        if (a.member >= g.members.size()) break;
+        const auto kind = a.state == vrrp::State::master ? vrrp::EventKind::sync_force_master
+                          : a.state == vrrp::State::fault ? vrrp::EventKind::sync_force_fault
+                                                          : vrrp::EventKind::sync_force_backup;
+        step(*g.members[a.member], vrrp::Event::of(kind));
+        break;
+      }
+    }
   }
 }
 

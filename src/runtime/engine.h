@@ -103,6 +103,8 @@ class Engine {
   void open_scripts();
   void on_script(std::size_t index);
   void recompute_priority(RtInstance& in, bool at_startup);
+  void rebuild_sync_groups();
+  void run_sync(RtSyncGroup& g, const std::vector<vrrp::SyncAction>& actions);
   void attach_tracking(RtInstance& in, const config::VrrpInstance& vi);
 
   // Packets and interfaces (engine_monitor.cc)
@@ -127,6 +129,7 @@ class Engine {
   std::vector<std::unique_ptr<RtInstance>> instances_;
   std::vector<std::string> failed_;  // configured instances that could not be set up
   std::vector<std::unique_ptr<Channel>> channels_;
+  std::vector<std::unique_ptr<RtSyncGroup>> sync_groups_;
   std::vector<std::unique_ptr<RtInstance>> stopping_;  // left the config: kept until stop_phase2
   std::array<std::uint8_t, vrrp::kIpv4HeaderSize + vrrp::kMaxMessageSize> txbuf_{};
   bool stopped_ = false;

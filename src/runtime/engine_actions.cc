@@ -39,9 +39,19 @@ void Engine::perform(RtInstance& in, const vrrp::Action& a) {
     case ActionKind::notify:
     case ActionKind::notify_priority:
     case ActionKind::notify_master_rx_lower_pri: notify(in, a); break;
+    case ActionKind::want_master:
+      if (in.sync != nullptr) {
+        std::vector<vrrp::SyncAction> out;
+        in.sync->group.on_member_wants_master(in.sync_index, out);
+        run_sync(*in.sync, out);
+      }
+      break;
+    case ActionKind::want_master_withdrawn:
+      if (in.sync != nullptr) in.sync->group.on_member_withdraws_master(in.sync_index);
+      break;
     default:
-      // Not wired yet: virtual routes/rules, the no-accept filter, sync groups and
-      // extra-interface GARPs (listed as missing in the engine's report).
+      // Not wired yet: virtual routes/rules, the no-accept filter and extra-interface GARPs
+      // (listed as missing in the engine's report).
       break;
   }
 }
@@ -171,6 +181,11 @@ void Engine::on_state_changed(RtInstance& in, const vrrp::Action& a) {
   if (a.state == vrrp::State::master) ++in.tx.become_master;
   if (a.from == vrrp::State::master && a.state != vrrp::State::master) ++in.tx.release_master;
   in.last_transition = wall_clock_();
+  if (in.sync != nullptr && a.state != vrrp::State::stop) {
+    std::vector<vrrp::SyncAction> out;
+    in.sync->group.on_member_state(in.sync_index, a.state, out);
+    run_sync(*in.sync, out);
+  }
 }
 
 }  // namespace vigil::runtime

@@ -105,6 +105,9 @@ vrrp::InstanceConfig fsm_config_of(const config::Config& cfg, const config::Vrrp
   c.startup_delay = std::max(*cfg.global_defs.vrrp_startup_delay, *cfg.global_defs.vrrp_delay_after_boot);
   c.primary_address = source;
   c.accept = *vi.accept;
+  for (const auto& g : cfg.sync_groups) {
+    for (const auto& member : g.group) c.in_sync_group = c.in_sync_group || member == vi.name;
+  }
   return c;
 }
 

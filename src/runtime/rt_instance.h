@@ -22,10 +22,12 @@
 #include "track/priority.h"
 #include "vrrp/instance.h"
 #include "vrrp/packet.h"
+#include "vrrp/sync_group.h"
 
 namespace vigil::runtime {
 
 class Channel;
+struct RtSyncGroup;
 
 // The keepalived.stats / JSON counters vigil can know on the send side and from the fsm.
 struct TxCounters {
@@ -79,6 +81,9 @@ struct RtInstance {
   std::optional<track::PriorityTracker> priority_tracker;
   track::NotifyScripts scripts;                  // notify_master … notify (notify_setup.h)
 
+  RtSyncGroup* sync = nullptr;                   // its vrrp_sync_group, if any
+  std::size_t sync_index = 0;                    // its member index there
+
   Channel* channel = nullptr;
   std::optional<net::Vmac> vmac;
   std::optional<net::GarpSender> garp;
@@ -91,6 +96,14 @@ struct RtInstance {
   TxCounters tx{};
   std::chrono::system_clock::time_point last_transition{};
   bool removed = false;                          // left the config at a reload: stopping
+};
+
+// A vrrp_sync_group: the pure group machine (vrrp/sync_group.h) and its running members.
+struct RtSyncGroup {
+  RtSyncGroup(std::string name, std::size_t count) : group(std::move(name), count) {}
+  vrrp::SyncGroup group;
+  std::vector<RtInstance*> members;
+  track::NotifyScripts scripts;
 };
 
 }  // namespace vigil::runtime

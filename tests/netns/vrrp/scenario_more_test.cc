@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "vrrp_lab.h"
 
 namespace vigil::testing {
@@ -248,6 +250,45 @@ TEST(VrrpScenarioMore, TrackScriptLowersPriorityAndTheBackupTakesOver) {
   // Succeeds again at the next run: a back to 150 and preempts (master-down 341.4 ms).
   ASSERT_TRUE(wait_until([&] { return a.state() == kMaster && a.owns("10.99.0.100"); }, 2000ms)) << a.log();
   EXPECT_EQ(a.effective_priority(), 150);
+}
+
+}  // namespace
+}  // namespace vigil::testing
+
+namespace vigil::testing {
+namespace {
+
+// Two instances per router in one vrrp_sync_group. a: VI_1 150, VI_2 50; b: VI_1 100, VI_2 100.
+// Alone, a would be master of VI_1 and b of VI_2. In a group, MASTER needs every member
+// ("prefer backup", reference §4.13): a's VI_2 loses to b, pulls a's VI_1 to BACKUP, and b
+// ends up master of both.
+std::string sync_config(int p1, int p2, const std::string& id) {
+  return fmt::format(
+      "global_defs {{\n  router_id {}\n}}\n"
+      "vrrp_sync_group G {{\n  group {{\n    VI_1\n    VI_2\n  }}\n}}\n"
+      "vrrp_instance VI_1 {{\n  state BACKUP\n  interface eth0\n  virtual_router_id 51\n  priority {}\n"
+      "  advert_int 0.1\n  version 3\n  virtual_ipaddress {{\n    10.99.0.100/24\n  }}\n}}\n"
+      "vrrp_instance VI_2 {{\n  state BACKUP\n  interface eth0\n  virtual_router_id 52\n  priority {}\n"
+      "  advert_int 0.1\n  version 3\n  virtual_ipaddress {{\n    10.99.0.101/24\n  }}\n}}\n",
+      id, p1, p2);
+}
+
+TEST(VrrpScenarioMore, SyncGroupMovesItsInstancesTogether) {
+  Topology topo("vvy", {"a", "b"});
+  Router a(topo.node("a"), Router::Kind::vigil, sync_config(150, 50, "a"));
+  Router b(topo.node("b"), Router::Kind::vigil, sync_config(100, 100, "b"));
+  a.start();
+  b.start();
+  // Start-up + a few master-down intervals while the groups settle (each ≤ 400 ms): 2 s more.
+  ASSERT_TRUE(wait_until([&] {
+    return b.state("VI_1") == kMaster && b.state("VI_2") == kMaster && a.state("VI_1") == kBackup &&
+           a.state("VI_2") == kBackup;
+  }, kStartup + 2000ms)) << a.log() << b.log();
+  EXPECT_TRUE(wait_until([&] { return b.owns("10.99.0.100") && b.owns("10.99.0.101"); }, 200ms));
+  EXPECT_FALSE(a.owns("10.99.0.100"));
+  // Stable: a's VI_1 (150) keeps wanting MASTER but its group holds it back.
+  EXPECT_FALSE(wait_until([&] { return a.state("VI_1") != kBackup || !b.owns("10.99.0.100"); }, 1000ms));
+  EXPECT_NE(b.log().find("VRRP_Group(G) Syncing instances to MASTER state"), std::string::npos) << b.log();
 }
 
 }  // namespace
