@@ -115,11 +115,15 @@ void Instance::on_master(const Event& ev, TimePoint now, ActionBuffer& out) {
     case EventKind::garp_delay_expired: return act_send_garp(cfg_.garp.master_repeat, out);
     case EventKind::lower_prio_garp_expired:
       return act_send_garp(cfg_.garp.lower_prio_repeat, out);
+    // The periodic GARP timers stop when a reload turned them off (interval 0): re-arming at
+    // `now` would make the loop fire them back to back.
     case EventKind::garp_refresh_expired:  // act_refresh_garp
       act_send_garp(cfg_.garp.master_refresh_repeat, out);
+      if (cfg_.garp.master_refresh <= Duration::zero()) return;
       return arm(Timer::garp_refresh, now + cfg_.garp.master_refresh, out);
     case EventKind::garp_extra_if_expired:  // act_garp_extra_if
       out.push(Action::of(ActionKind::send_garp_extra_if));
+      if (cfg_.garp.extra_if_interval <= Duration::zero()) return;
       return arm(Timer::garp_extra_if, now + cfg_.garp.extra_if_interval, out);
     case EventKind::sync_force_backup: return act_yield(cfg_.advert_interval, now, out);
     case EventKind::sync_force_master: return;
@@ -230,9 +234,11 @@ void Instance::act_set_priority(std::int32_t weight_total, TimePoint now, Action
 }
 
 // SIGHUP keeps the state (reference §7.3): a master re-advertises at once, a backup restarts its
-// down timer from the new settings.
+// down timer from the new settings. A master whose Accept_Mode (or ownership) changed installs or
+// removes the no-accept filter now, so leaving MASTER later removes exactly what was installed.
 void Instance::act_reload(const InstanceConfig& cfg, TimePoint now, ActionBuffer& out) {
   const Priority before = effective_;
+  const bool filtered = filters_vips();
   cfg_ = cfg;
   owner_reduced_ = false;
   owner_conflict_since_.reset();
@@ -242,7 +248,13 @@ void Instance::act_reload(const InstanceConfig& cfg, TimePoint now, ActionBuffer
     log(LogEvent::changing_effective_priority, LogLevel::info, out, before.value, effective_.value);
   }
   mai_ = cfg_.advert_interval;
-  if (state_ == State::master) return act_send_advert(now, out);
+  if (state_ == State::master) {
+    if (filters_vips() != filtered) {
+      out.push(Action::of(filtered ? ActionKind::remove_no_accept_filter
+                                   : ActionKind::install_no_accept_filter));
+    }
+    return act_send_advert(now, out);
+  }
   if (state_ == State::backup) arm(Timer::master_down, now + master_down_interval(), out);
 }
 

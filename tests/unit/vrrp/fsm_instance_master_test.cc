@@ -282,6 +282,59 @@ TEST(FsmMaster, ReloadAdvertisesAtOnce) {
   EXPECT_EQ(h.vi.state(), State::master);
 }
 
+// Found by fuzz_vrrp_fsm: a reload that turned Accept_Mode on while MASTER left the no-accept
+// filter installed for good (leaving MASTER removes it only when the *new* config filters), and
+// one that turned it off removed a filter that was never installed.
+TEST(FsmMaster, ReloadChangingAcceptModeInstallsOrRemovesTheFilter) {
+  InstanceConfig no_accept = basic_config();
+  no_accept.accept = false;
+  Harness h = master(no_accept);
+  InstanceConfig accept = basic_config();
+  accept.accept = true;
+  EXPECT_THAT(h.step(Event::reload_with(accept), 10500ms),
+              ElementsAre("remove_no_accept_filter", "send_advert prio=100",
+                          "arm_timer advert @+11500000us"));
+  EXPECT_THAT(h.step(EventKind::shutdown, 10600ms), Not(Contains("remove_no_accept_filter")));
+
+  Harness g = master(accept);
+  EXPECT_THAT(g.step(Event::reload_with(no_accept), 10500ms),
+              ElementsAre("install_no_accept_filter", "send_advert prio=100",
+                          "arm_timer advert @+11500000us"));
+  EXPECT_THAT(g.step(EventKind::shutdown, 10600ms), Contains("remove_no_accept_filter"));
+}
+
+// The same for a reload that makes us the address owner (owners always accept) or not.
+TEST(FsmMaster, ReloadChangingOwnershipInstallsOrRemovesTheFilter) {
+  InstanceConfig plain = basic_config();
+  plain.accept = false;
+  InstanceConfig owner = plain;
+  owner.priority = Priority{Priority::kOwner};
+  Harness h = master(plain);
+  EXPECT_THAT(h.step(Event::reload_with(owner), 10500ms), Contains("remove_no_accept_filter"));
+  EXPECT_THAT(h.step(Event::reload_with(plain), 10600ms), Contains("install_no_accept_filter"));
+  EXPECT_THAT(h.step(Event::reload_with(plain), 10700ms),
+              Not(Contains(::testing::HasSubstr("no_accept_filter"))));
+}
+
+// Found by fuzz_vrrp_fsm: a reload that turned garp_master_refresh (or garp_extra_if) off while
+// its timer ran re-armed it at `now` on every expiry — a loop firing it back to back, a GARP
+// storm. The timer now fires its last burst and stops.
+TEST(FsmMaster, ReloadTurningGarpRefreshOffStopsItsTimer) {
+  InstanceConfig c = basic_config();
+  c.garp.master_refresh = 2s;
+  c.garp.extra_if_interval = 3s;
+  Harness h = master(c);
+  ASSERT_EQ(h.deadline_us(Timer::garp_refresh), 12'000'000);
+  InstanceConfig off = c;
+  off.garp.master_refresh = Duration::zero();
+  off.garp.extra_if_interval = Duration::zero();
+  h.step(Event::reload_with(off), 10500ms);
+  EXPECT_THAT(h.step(EventKind::garp_refresh_expired, 12s), ElementsAre("send_garp x1"));
+  EXPECT_EQ(h.deadline_us(Timer::garp_refresh), -1);
+  EXPECT_THAT(h.step(EventKind::garp_extra_if_expired, 13s), ElementsAre("send_garp_extra_if"));
+  EXPECT_EQ(h.deadline_us(Timer::garp_extra_if), -1);
+}
+
 TEST(FsmMaster, ShutdownResignsWithPriorityZero) {
   Harness h = master();
   EXPECT_THAT(h.step(EventKind::shutdown, 10500ms),
