@@ -38,10 +38,6 @@ class VrrpChild {
       return kExitConfig;
     }
     runtime_.start(*loaded.config);
-    // The VRRP engine is not built yet: the instances are held in INIT (see daemon/runtime.h).
-    log_.warning("VRRP child: {} instance(s) loaded; no VRRP engine in this build yet - "
-                 "instances stay in INIT and send no adverts",
-                 runtime_.instance_count());
     install_signals();
     tell_parent(kNotifyLoaded);
     return std::nullopt;

@@ -86,8 +86,6 @@ void append_instance_data(std::string& out, const InstanceRecord& r) {
     line(fmt::format("Virtual IP Excluded ({}):", c.evips.size()));
     for (const auto& v : c.evips) out += fmt::format("     {}\n", v);
   }
-  // vigil: says plainly that no protocol engine is running these instances yet.
-  line("VRRP engine = not running (vigil: state stays INIT until the engine exists)");
 }
 
 }  // namespace

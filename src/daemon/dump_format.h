@@ -10,8 +10,8 @@
 //    counters at four; `Became master` / `Released master` at two. Every value an integer.
 //  * .json (SIGRTMIN+2): json_version 1 = an array of {"data": {...}, "stats": {...}}; version 2 =
 //    {"vrrp": [...], "track_process": []}. Keys in keepalived's order (ordered_json).
-// Fields that only the VRRP engine can know (master router, timers, sockets) are left out until
-// it exists, rather than invented.
+// Fields the runtime does not report yet (master router, timers, sockets) are left out rather
+// than invented.
 #pragma once
 
 #include <string>

@@ -9,12 +9,10 @@
 //   stop_phase2()     after the linger (engine: delete VMACs, restore sysctls)
 //   dump_data/stats/json, clear_stats: the SIGUSR1 / SIGUSR2 / STATS_CLEAR / JSON dumps.
 //
-// ConfigOnlyRuntime is what exists today: the real engine (sockets, adverts, VIPs) is not built
-// yet. It holds the loaded configuration and one record per instance — name, VRID, interface,
-// configured state and priority — with the state honestly INIT, since nothing runs the protocol,
-// and zeroed counters. It does the reload matching and writes the dumps from those records, so
-// the process model, the signals and the dump files can be used and tested now. When the engine
-// lands it implements VrrpRuntime and the child picks it instead.
+// Implementations: EngineRuntime (daemon/engine_runtime.h, the real engine from src/runtime,
+// written by the runtime side and what the child runs) and ConfigOnlyRuntime below — the
+// configuration held as records (name, VRID, interface, configured state and priority) with the
+// state INIT and zeroed counters: the protocol-free double the dump and reload tests use.
 #pragma once
 
 #include <chrono>
