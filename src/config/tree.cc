@@ -46,10 +46,11 @@ class TreeBuilder {
     if (stack_.size() == 1) emit(/*keep_last=*/true);
   }
 
-  // Nothing refers to lines before the current one unless a block is open; the statement kept
-  // for a possible next-line `{` refers to the current line only.
+  // While a block is open its statements point into earlier lines; otherwise only the
+  // statement kept for a possible next-line `{` does (it may be from any earlier line, e.g.
+  // when only a stray `}` came after it).
   bool inside_block() const { return stack_.size() > 1; }
-  bool keeping_one() const { return !root_.empty(); }
+  const Token* kept_token() const { return root_.empty() ? nullptr : root_.front().words.data(); }
 
   void finish() {
     while (stack_.size() > 1) {
@@ -133,7 +134,13 @@ void for_each_statement_consuming(std::vector<Line>& lines, Diagnostics& diags,
   for (std::size_t i = 0; i < lines.size(); ++i) {
     b.line(lines[i]);
     if (b.inside_block()) continue;
-    std::size_t upto = b.keeping_one() ? i : i + 1;
+    std::size_t upto = i + 1;
+    if (const Token* keep = b.kept_token()) {
+      for (upto = released; upto <= i; ++upto) {
+        const std::vector<Token>& t = lines[upto].tokens;
+        if (keep >= t.data() && keep < t.data() + t.size()) break;  // still needed from here
+      }
+    }
     for (; released < upto; ++released) std::vector<Token>().swap(lines[released].tokens);
   }
   b.finish();

@@ -43,6 +43,13 @@ TEST(ParseTree, UnclosedBlockIsReportedAtItsOpeningBrace) {
   EXPECT_NE(d->message.find("add the missing '}'"), std::string::npos);
 }
 
+TEST(ParseTree, StatementKeptAcrossAStrayBraceLine) {  // fuzz_config_parse: use-after-free
+  auto c = check("vrrp_script s\n}\n}\n{\n script /bin/true\n}\n");
+  EXPECT_TRUE(c.has(Severity::error, "extra '}'", 2)) << c.all();
+  ASSERT_EQ(c.cfg().vrrp_scripts.size(), 1u) << c.all();
+  EXPECT_EQ(c.cfg().vrrp_scripts[0].script.value, "/bin/true");
+}
+
 TEST(ParseTree, BraceWithoutKeywordIsAnError) {
   auto c = check("global_defs {\n}\n}\n{\n  router_id x\n}\n");
   EXPECT_TRUE(c.has(Severity::error, "extra '}'", 3)) << c.all();
