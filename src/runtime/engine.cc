@@ -150,6 +150,8 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
     in.advert.addresses = in.advert_vips;
     in.vip_specs = fresh.vip_specs;
     in.vip_texts = fresh.vip_texts;
+    in.route_specs = fresh.route_specs;
+    in.rule_specs = fresh.rule_specs;
     in.ttl = fresh.ttl;
     in.scripts = std::move(fresh.scripts);
     attach_tracking(in, vi);

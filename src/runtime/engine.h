@@ -94,6 +94,7 @@ class Engine {
   void arm(RtInstance& in, vrrp::Timer t, vrrp::TimePoint deadline);
   void send_advert(RtInstance& in, vrrp::Priority p);
   void change_vips(RtInstance& in, bool install);
+  void change_routes(RtInstance& in, bool install, bool rules);
   void send_garps(RtInstance& in, std::uint32_t count);
   void on_state_changed(RtInstance& in, const vrrp::Action& a);
   void on_timer(RtInstance& in, vrrp::Timer t);

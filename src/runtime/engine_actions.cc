@@ -34,6 +34,10 @@ void Engine::perform(RtInstance& in, const vrrp::Action& a) {
       change_vips(in, false);
       break;
     case ActionKind::send_garp: send_garps(in, a.count); break;
+    case ActionKind::install_routes: change_routes(in, true, false); break;
+    case ActionKind::remove_routes: change_routes(in, false, false); break;
+    case ActionKind::install_rules: change_routes(in, true, true); break;
+    case ActionKind::remove_rules: change_routes(in, false, true); break;
     case ActionKind::state_changed: on_state_changed(in, a); break;
     case ActionKind::log: log(a.level, vrrp::format_log(a, in.name)); break;
     case ActionKind::notify:
@@ -50,7 +54,7 @@ void Engine::perform(RtInstance& in, const vrrp::Action& a) {
       if (in.sync != nullptr) in.sync->group.on_member_withdraws_master(in.sync_index);
       break;
     default:
-      // Not wired yet: virtual routes/rules, the no-accept filter and extra-interface GARPs
+      // Not wired yet: the no-accept filter and extra-interface GARPs
       // (listed as missing in the engine's report).
       break;
   }
@@ -125,6 +129,37 @@ void Engine::change_vips(RtInstance& in, bool install) {
     if (!install && (code == EADDRNOTAVAIL || code == ENOENT || code == ENODEV)) continue;
     log(LogLevel::error, fmt::format("({}) cannot {} VIP {}: {}", in.name, install ? "add" : "remove",
                                      in.vip_texts[i], st.error().str()));
+  }
+}
+
+void Engine::change_routes(RtInstance& in, bool install, bool rules) {
+  if (!nl_) return;
+  if (install && !rules) {
+    for (const auto& line : in.unsupported_lines) {
+      log(LogLevel::warning, fmt::format("({}) {}: not supported by vigil yet - skipped", in.name, line));
+    }
+    in.unsupported_lines.clear();
+  }
+  net::NetlinkBatch batch = nl_->batch();
+  const net::Op op = install ? net::Op::add : net::Op::remove;
+  if (rules) {
+    for (const auto& r : in.rule_specs) batch.add(op, r);
+  } else {
+    for (const auto& r : in.route_specs) batch.add(op, r);
+  }
+  if (batch.empty()) return;
+  auto results = nl_->commit(batch);
+  if (!results) {
+    log(LogLevel::error, fmt::format("({}) netlink: {}", in.name, results.error().str()));
+    return;
+  }
+  for (const auto& st : *results) {
+    if (st) continue;
+    const int code = st.error().code;
+    if (install && code == EEXIST) continue;
+    if (!install && (code == ESRCH || code == ENOENT)) continue;
+    log(LogLevel::error, fmt::format("({}) cannot {} virtual {}: {}", in.name, install ? "add" : "remove",
+                                     rules ? "rule" : "route", st.error().str()));
   }
 }
 

@@ -72,6 +72,17 @@ net::Result<int> vip_ifindex(net::Netlink& nl, const config::AddressLine& a, int
   return net::ifindex_of(nl, a.dev);
 }
 
+std::optional<net::RouteType> route_type(config::RouteType t) {
+  switch (t) {
+    case config::RouteType::unicast: return net::RouteType::unicast;
+    case config::RouteType::blackhole: return net::RouteType::blackhole;
+    case config::RouteType::unreachable: return net::RouteType::unreachable;
+    case config::RouteType::prohibit: return net::RouteType::prohibit;
+    case config::RouteType::throw_: return net::RouteType::throw_;
+    default: return std::nullopt;
+  }
+}
+
 }  // namespace
 
 std::string vip_text(const config::AddressLine& a, const std::string& dev) {
@@ -176,6 +187,57 @@ net::Result<std::unique_ptr<RtInstance>> build_instance(const config::Config& cf
       in->vip_texts.push_back(vip_text(a, vip_dev));
     }
   }
+  // virtual_routes / virtual_rules: installed with the VIPs (multipath and ip-route metrics
+  // such as mtu are not mapped yet: such a line is skipped with a log line by the engine).
+  for (const auto& r : vi.virtual_routes) {
+    auto type = route_type(r.type);
+    if (!type || !r.nexthops.empty()) {
+      in->unsupported_lines.push_back(fmt::format("virtual_route to {}/{}", r.dst.to_string(), r.dst_prefix));
+      continue;
+    }
+    net::RouteSpec rs;
+    rs.family = r.inet6 || (!r.dst_default && !r.dst.is_v4()) ? Family::inet6 : Family::inet;
+    if (!r.dst_default) {
+      rs.dst = r.dst;
+      rs.dst_prefix = r.dst_prefix;
+    }
+    rs.gateway = r.via;
+    if (!r.dev.empty()) {
+      auto idx = net::ifindex_of(nl, r.dev);
+      if (!idx) return net::make_error(idx.error().code, fmt::format("({}) route dev {}: {}", vi.name, r.dev, idx.error().str()));
+      rs.oif = *idx;
+    } else if (*type == net::RouteType::unicast && !r.via) {
+      rs.oif = in->ifindex;
+    }
+    if (r.table) rs.table = *r.table;
+    rs.metric = r.metric;
+    if (r.scope) rs.scope = static_cast<std::uint8_t>(*r.scope);
+    rs.type = *type;
+    rs.src = r.src;
+    in->route_specs.push_back(rs);
+  }
+  for (const auto& r : vi.virtual_rules) {
+    net::RuleSpec rs;
+    rs.family = r.inet6 ? Family::inet6 : Family::inet;
+    if (r.from && !r.from_all) {
+      rs.from = r.from;
+      rs.from_prefix = r.from_prefix;
+      rs.family = r.from->family();
+    }
+    if (r.to && !r.to_all) {
+      rs.to = r.to;
+      rs.to_prefix = r.to_prefix;
+      rs.family = r.to->family();
+    }
+    if (r.table) rs.table = *r.table;
+    rs.priority = r.preference;
+    rs.fwmark = r.fwmark;
+    rs.fwmask = r.fwmask;
+    rs.iif = r.iif;
+    rs.oif = r.oif;
+    in->rule_specs.push_back(rs);
+  }
+
   for (const auto& p : vi.unicast_peer) {
     in->peers.push_back(vrrp::UnicastPeer{.address = p.addr, .min_ttl = p.min_ttl.value_or(0),
                                           .max_ttl = p.max_ttl.value_or(255)});

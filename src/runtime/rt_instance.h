@@ -76,6 +76,9 @@ struct RtInstance {
   std::vector<net::AddressSpec> vip_specs;       // VIPs + eVIPs, as netlink requests
   std::vector<std::string> vip_texts;            // "10.0.0.1/24 dev eth0 scope global", dumps
   bool vips_installed = false;
+  std::vector<net::RouteSpec> route_specs;      // virtual_routes
+  std::vector<net::RuleSpec> rule_specs;        // virtual_rules
+  std::vector<std::string> unsupported_lines;   // route lines not mapped (logged once)
 
   std::vector<TrackedScript> tracked;            // vrrp_scripts this instance tracks
   std::optional<track::PriorityTracker> priority_tracker;

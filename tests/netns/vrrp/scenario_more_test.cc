@@ -293,3 +293,34 @@ TEST(VrrpScenarioMore, SyncGroupMovesItsInstancesTogether) {
 
 }  // namespace
 }  // namespace vigil::testing
+
+namespace vigil::testing {
+namespace {
+
+TEST(VrrpScenarioMore, VirtualRoutesAndRulesFollowTheMaster) {
+  Topology topo("vvr", {"a", "b"});
+  const std::string extra =
+      "  virtual_routes {\n    10.55.0.0/24 via 10.99.0.254 dev eth0\n  }\n"
+      "  virtual_rules {\n    from 10.99.0.100 table 100 preference 100\n  }\n";
+  Router a(topo.node("a"), Router::Kind::vigil, lab_config({.priority = 150, .extra = extra}, "a"));
+  Router b(topo.node("b"), Router::Kind::vigil, lab_config({.priority = 100, .extra = extra}, "b"));
+  auto has_route = [](Router& r) { return r.exec("ip route show 10.55.0.0/24").find("via 10.99.0.254") != std::string::npos; };
+  auto has_rule = [](Router& r) { return r.exec("ip rule show").find("from 10.99.0.100 lookup 100") != std::string::npos; };
+  a.start();
+  b.start();
+  ASSERT_TRUE(wait_until([&] { return a.state() == kMaster && a.owns("10.99.0.100"); }, kElected)) << a.log();
+  ASSERT_TRUE(wait_until([&] { return b.state() == kBackup; }, kElected));
+  EXPECT_TRUE(has_route(a)) << a.log();
+  EXPECT_TRUE(has_rule(a)) << a.exec("ip rule show");
+  EXPECT_FALSE(has_route(b));
+  EXPECT_FALSE(has_rule(b));
+  a.term();
+  // Graceful handover: skew 60.9 ms + 50 ms for the VIP; routes come with it (+ polling 100 ms).
+  ASSERT_TRUE(wait_until([&] { return b.owns("10.99.0.100") && has_route(b) && has_rule(b); }, 300ms)) << b.log();
+  ASSERT_TRUE(a.stop(3000ms));
+  EXPECT_FALSE(has_route(a));
+  EXPECT_FALSE(has_rule(a));
+}
+
+}  // namespace
+}  // namespace vigil::testing
