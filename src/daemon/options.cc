@@ -131,7 +131,7 @@ ParseResult parse_command_line(std::span<const std::string> args) {
       case 'v': {
         ParseResult r;
         r.action = Action::version;
-        r.err = version_text();
+        r.err = version_text(invoked_as_keepalived(storage.front()));
         return r;
       }
       case 'h': {

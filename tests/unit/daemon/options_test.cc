@@ -1,5 +1,6 @@
 // Tests for daemon/options.h: keepalived-compatible command line parsing.
 #include "daemon/options.h"
+#include "daemon/version_text.h"
 
 #include <gtest/gtest.h>
 #include <syslog.h>
@@ -233,17 +234,30 @@ TEST(DaemonOptions, SignumUnknownName) {
   EXPECT_TRUE(r.out.empty());
 }
 
-TEST(DaemonOptions, VersionFirstLineIsKeepalivedCompatible) {
+TEST(DaemonOptions, VersionFirstLineIsVigil) {
   for (const char* opt : {"-v", "--version", "--vers"}) {
     auto r = parse({opt});
     EXPECT_EQ(r.action, Action::version) << opt;
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_TRUE(r.out.empty());  // -v goes to stderr only
     const std::string first = r.err.substr(0, r.err.find('\n'));
-    EXPECT_EQ(first, "Keepalived v2.2.7 (01/16,2022)");
-    EXPECT_NE(r.err.find("\nvigil v"), std::string::npos);
+    EXPECT_TRUE(first.starts_with("vigil v")) << first;
+    EXPECT_NE(r.err.find("\ncompatible with Keepalived v2.2.7 (01/16,2022)\n"), std::string::npos);
     EXPECT_NE(r.err.find("--enable-json"), std::string::npos);
   }
+}
+
+TEST(DaemonOptions, VersionFirstLineIsKeepalivedWhenInvokedAsKeepalived) {
+  // Neutron and the exporters run `keepalived -v` and parse the first line's second word.
+  for (const char* argv0 : {"keepalived", "/usr/sbin/keepalived"}) {
+    const std::vector<std::string> args{argv0, "-v"};
+    auto r = parse_command_line(args);
+    EXPECT_EQ(r.action, Action::version) << argv0;
+    EXPECT_EQ(r.err.substr(0, r.err.find('\n')), "Keepalived v2.2.7 (01/16,2022)") << argv0;
+    EXPECT_NE(r.err.find("\nvigil v"), std::string::npos);
+  }
+  EXPECT_FALSE(invoked_as_keepalived("/usr/sbin/keepalived-old"));
+  EXPECT_FALSE(invoked_as_keepalived("vigild"));
 }
 
 TEST(DaemonOptions, Help) {
