@@ -11,33 +11,6 @@ namespace {
 
 using J = nlohmann::ordered_json;
 
-std::string_view name_of(RouteType t) {
-  switch (t) {
-    case RouteType::unicast: return "unicast";
-    case RouteType::blackhole: return "blackhole";
-    case RouteType::unreachable: return "unreachable";
-    case RouteType::prohibit: return "prohibit";
-    case RouteType::throw_: return "throw";
-    case RouteType::local: return "local";
-    case RouteType::broadcast: return "broadcast";
-    case RouteType::anycast: return "anycast";
-    case RouteType::multicast: return "multicast";
-    case RouteType::nat: return "nat";
-  }
-  return "?";
-}
-
-std::string_view name_of(Scope s) {
-  switch (s) {
-    case Scope::global: return "global";
-    case Scope::site: return "site";
-    case Scope::link: return "link";
-    case Scope::host: return "host";
-    case Scope::nowhere: return "nowhere";
-  }
-  return "?";
-}
-
 J value(bool b) { return b; }
 J value(const std::string& s) { return s; }
 J value(Duration d) { return format_seconds(d); }

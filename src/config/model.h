@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/source.h"
@@ -77,6 +78,7 @@ struct Fifo {
 
 enum class Scope : std::uint8_t { global = 0, site = 200, link = 253, host = 254, nowhere = 255 };
 enum class BrdMode : std::uint8_t { none, address, all_ones, all_zeros };
+std::string_view name_of(Scope s);  // `ip` spelling: "global", "site", "link", "host", "nowhere"
 
 // One line of virtual_ipaddress / virtual_ipaddress_excluded / static_ipaddress (reference §3.7).
 struct AddressLine {
@@ -100,6 +102,7 @@ struct AddressLine {
 enum class RouteType : std::uint8_t {
   unicast, blackhole, unreachable, prohibit, throw_, local, broadcast, anycast, multicast, nat
 };
+std::string_view name_of(RouteType t);  // `ip route` spelling: "unicast", "blackhole", "throw"…
 
 struct Nexthop {
   std::optional<IpAddress> via;
