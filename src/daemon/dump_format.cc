@@ -150,7 +150,7 @@ std::string format_json(const std::vector<InstanceRecord>& records, int json_ver
     data["strict_mode"] = c.strict_mode ? 1 : 0;
     data["vmac_ifname"] = "";
     data["ifp_ifname"] = c.interface;
-    data["master_priority"] = 0;
+    data["master_priority"] = r.master_priority;
     data["last_transition"] = epoch_seconds(r.last_transition);
     data["garp_delay"] = c.garp_delay_s;
     data["garp_refresh"] = c.garp_refresh_s;
@@ -163,10 +163,11 @@ std::string format_json(const std::vector<InstanceRecord>& records, int json_ver
     data["vrid"] = c.vrid;
     data["base_priority"] = c.priority;
     data["effective_priority"] = r.effective_priority;
-    data["vipset"] = false;
+    data["vipset"] = r.vipset;
     data["promote_secondaries"] = c.promote_secondaries;
     data["adver_int"] = seconds_value(c.advert_int);
-    data["master_adver_int"] = seconds_value(c.advert_int);
+    data["master_adver_int"] =
+        seconds_value(r.master_adver_int.count() > 0 ? r.master_adver_int : c.advert_int);
     data["accept"] = c.accept ? 1 : 0;
     data["nopreempt"] = c.nopreempt;
     data["preempt_delay"] = seconds_value(c.preempt_delay);

@@ -74,6 +74,9 @@ std::vector<InstanceRecord> EngineRuntime::records() const {
       if (v.name != c.name) continue;
       r.state = state_of(v.state);
       r.effective_priority = v.effective_priority.value;
+      r.vipset = v.state == vrrp::State::master;
+      r.master_priority = r.vipset ? v.effective_priority.value : v.master_priority.value;
+      r.master_adver_int = v.master_adver_interval;
       r.last_transition = v.last_transition;
       r.stats = stats_of(v);
     }

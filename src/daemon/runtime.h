@@ -39,6 +39,9 @@ struct InstanceRecord {
   InstanceConfig config;
   VrrpState state = VrrpState::init;
   int effective_priority = 0;
+  int master_priority = 0;  // priority in the current master's adverts (our own while MASTER)
+  std::chrono::microseconds master_adver_int{0};  // 0: not known yet, the configured one is shown
+  bool vipset = false;      // the VIPs are installed (MASTER)
   std::chrono::system_clock::time_point last_transition{};
   InstanceStats stats;
 };

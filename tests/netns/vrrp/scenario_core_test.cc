@@ -45,6 +45,13 @@ TEST(VrrpScenario, ElectionOfThreeHighestPriorityOwnsTheVip) {
   auto j = b.json();
   ASSERT_TRUE(j.has_value());
   EXPECT_GT((*j)[0]["stats"]["advert_rcvd"].get<int>(), 0);
+  // What the exporters read: a backup knows the master's priority; only the master has its VIPs set.
+  EXPECT_EQ((*j)[0]["data"]["master_priority"].get<int>(), 150);
+  EXPECT_FALSE((*j)[0]["data"]["vipset"].get<bool>());
+  auto ja = a.json();
+  ASSERT_TRUE(ja.has_value());
+  EXPECT_TRUE((*ja)[0]["data"]["vipset"].get<bool>());
+  EXPECT_EQ((*ja)[0]["data"]["master_priority"].get<int>(), 150);
 }
 
 // Common start: a (150) MASTER, b (100) and c (50) BACKUP.
