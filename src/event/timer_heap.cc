@@ -9,6 +9,27 @@ namespace {
 constexpr std::size_t kArity = 4;
 }  // namespace
 
+// Index of the earliest child of node i among the first n entries; n when i is a leaf.
+inline std::size_t TimerHeap::smallest_child(std::size_t i, std::size_t n) const {
+  const std::size_t first = i * kArity + 1;
+  if (first >= n) return n;
+  std::size_t best = first;
+  const std::size_t end = first + kArity < n ? first + kArity : n;
+  for (std::size_t c = first + 1; c < end; ++c) {
+    if (before(entries_[c], entries_[best])) best = c;
+  }
+  return best;
+}
+
+// Entry i changed (or was replaced): move it up or down to where it belongs.
+inline void TimerHeap::restore(std::size_t i) {
+  if (i > 0 && before(entries_[i], entries_[(i - 1) / kArity])) {
+    sift_up(i);
+  } else {
+    sift_down(i);
+  }
+}
+
 void TimerHeap::push(Task* t, std::int64_t when) {
   entries_.push_back(Entry{when, t});
   t->heap_index = static_cast<std::uint32_t>(entries_.size() - 1);
@@ -23,21 +44,13 @@ void TimerHeap::erase(Task* t) {
   entries_.pop_back();
   if (i == entries_.size()) return;  // it was the last one
   place(i, last);
-  if (i > 0 && before(entries_[i], entries_[(i - 1) / kArity])) {
-    sift_up(i);
-  } else {
-    sift_down(i);
-  }
+  restore(i);
 }
 
 void TimerHeap::update(Task* t, std::int64_t when) {
   const std::size_t i = t->heap_index;
   entries_[i].when = when;
-  if (i > 0 && before(entries_[i], entries_[(i - 1) / kArity])) {
-    sift_up(i);
-  } else {
-    sift_down(i);
-  }
+  restore(i);
 }
 
 // Bottom-up removal of the root: walk the hole down along the smaller children to a leaf
@@ -54,13 +67,8 @@ Task* TimerHeap::pop(std::int64_t* when) {
   if (n == 0) return t;
   std::size_t i = 0;
   for (;;) {
-    const std::size_t first = i * kArity + 1;
-    if (first >= n) break;
-    std::size_t best = first;
-    const std::size_t end = first + kArity < n ? first + kArity : n;
-    for (std::size_t c = first + 1; c < end; ++c) {
-      if (before(entries_[c], entries_[best])) best = c;
-    }
+    const std::size_t best = smallest_child(i, n);
+    if (best == n) break;
     place(i, entries_[best]);
     i = best;
   }
@@ -84,14 +92,8 @@ void TimerHeap::sift_down(std::size_t i) {
   const Entry e = entries_[i];
   const std::size_t n = entries_.size();
   for (;;) {
-    const std::size_t first = i * kArity + 1;
-    if (first >= n) break;
-    std::size_t best = first;
-    const std::size_t end = first + kArity < n ? first + kArity : n;
-    for (std::size_t c = first + 1; c < end; ++c) {
-      if (before(entries_[c], entries_[best])) best = c;
-    }
-    if (!before(entries_[best], e)) break;
+    const std::size_t best = smallest_child(i, n);
+    if (best == n || !before(entries_[best], e)) break;
     place(i, entries_[best]);
     i = best;
   }

@@ -47,6 +47,8 @@ class TimerHeap {
   static bool before(const Entry& a, const Entry& b) {
     return a.when < b.when || (a.when == b.when && seq_before(a.task->seq, b.task->seq));
   }
+  std::size_t smallest_child(std::size_t i, std::size_t n) const;
+  void restore(std::size_t i);
   void sift_up(std::size_t i);
   void sift_down(std::size_t i);
   void place(std::size_t i, const Entry& e) {
