@@ -11,24 +11,7 @@
 #include "net/vrrp_socket.h"
 #include "net_test_util.h"
 #include "netns_harness.h"
-
-namespace {
-std::atomic<std::size_t> g_allocations{0};
-}  // namespace
-
-// Replacement allocation functions backed by malloc/free. GCC's -Wmismatched-new-delete sees the
-// free() in an operator delete it inlined next to a builtin operator new and objects; the
-// pairing is correct here because both sides are these replacements.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-void* operator new(std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "counting_new.h"
 
 namespace vigil::net {
 namespace {
@@ -39,9 +22,9 @@ using testing::NetnsScope;
 
 TEST(RecvBatchAllocations, DrainPassAllocatesNothing) {
   {  // Control: the counter sees allocations in this binary.
-    std::size_t c = g_allocations.load();
+    long c = vigil::testing::allocations();
     auto v = std::make_unique<std::vector<int>>(100);
-    EXPECT_GE(g_allocations.load(), c + 2);
+    EXPECT_GE(vigil::testing::allocations(), c + 2);
   }
   testing::Topology topo("vra", {"a", "b"});
   const auto& a = topo.node("a");
@@ -67,13 +50,13 @@ TEST(RecvBatchAllocations, DrainPassAllocatesNothing) {
 
   std::size_t got = 0, bytes = 0;
   bool all = testing::wait_until([&] {
-    std::size_t pass_before = g_allocations.load();
+    long pass_before = vigil::testing::allocations();
     auto r = batch.drain(rx->fd(), rx->family(), 64, [&](const RecvPacket& p) {
       ++got;
       bytes += p.payload.size();
     });
     // Count only the drain itself (wait_until's own bookkeeping is outside this window).
-    EXPECT_EQ(g_allocations.load(), pass_before);
+    EXPECT_EQ(vigil::testing::allocations(), pass_before);
     return !r || got >= kCount;
   }, 2s);
   ASSERT_TRUE(all);

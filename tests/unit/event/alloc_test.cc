@@ -15,31 +15,7 @@
 #include <vector>
 
 #include "event/loop.h"
-
-namespace {
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-// g++ -O2 inlines these into callers and then flags free() on memory from `new` (its
-// -Wmismatched-new-delete): here they are, by design, the same allocator.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
-void* operator new(std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+#include "counting_new.h"
 
 namespace vigil::event {
 namespace {
@@ -96,9 +72,9 @@ TEST(EventAllocTest, SteadyStateSchedulingRetimingFiringAndCancellingAllocateNot
 
   for (int i = 0; i < 3; ++i) w.round();  // warm-up: pool, heap, fd table, epoll buffers grow
   const long fired_before = w.fired;
-  const long before = g_allocations.load();
+  const long before = vigil::testing::allocations();
   for (int i = 0; i < 100; ++i) w.round();
-  const long after = g_allocations.load();
+  const long after = vigil::testing::allocations();
   EXPECT_EQ(after - before, 0) << "allocations in steady state";
   // 150 timers + write + read + event + signal + child per round actually ran.
   EXPECT_EQ(w.fired - fired_before, 100L * (150 + 5));
@@ -106,7 +82,7 @@ TEST(EventAllocTest, SteadyStateSchedulingRetimingFiringAndCancellingAllocateNot
   // The counter itself works: a vector push does allocate.
   std::vector<int> v;
   v.push_back(1);
-  EXPECT_GT(g_allocations.load(), after);
+  EXPECT_GT(vigil::testing::allocations(), after);
   close(w.sv[0]);
   close(w.sv[1]);
 }

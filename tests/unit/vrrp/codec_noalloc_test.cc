@@ -9,18 +9,7 @@
 #include <vector>
 
 #include "vrrp/packet.h"
-
-namespace {
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t n) {
-  ++g_allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "counting_new.h"
 
 namespace vigil::vrrp {
 namespace {
@@ -49,7 +38,7 @@ TEST(CodecNoAlloc, ReceiveAndSendPathsDoNotAllocate) {
   std::array<std::uint8_t, 128> buf{};
   RxCounters counters;
 
-  const long before = g_allocations.load();
+  const long before = vigil::testing::allocations();
   const auto n = encode_ipv4(f, h, {}, buf);
   RxMeta meta;
   const auto a = n ? decode_ipv4(std::span(buf).first(*n), meta) : decode({}, Family::inet);
@@ -58,7 +47,7 @@ TEST(CodecNoAlloc, ReceiveAndSendPathsDoNotAllocate) {
     v = validate(*a, meta, e);
     count(counters, v, *a);
   }
-  const long after = g_allocations.load();
+  const long after = vigil::testing::allocations();
 
   ASSERT_TRUE(n.has_value());
   ASSERT_TRUE(a.has_value());
@@ -67,10 +56,10 @@ TEST(CodecNoAlloc, ReceiveAndSendPathsDoNotAllocate) {
   EXPECT_EQ(after - before, 0);
 
   // The counter itself works (so a zero above means something).
-  const long probe = g_allocations.load();
+  const long probe = vigil::testing::allocations();
   void* p = ::operator new(16);  // a call, not a new-expression: never elided
   ::operator delete(p);
-  EXPECT_EQ(g_allocations.load() - probe, 1);
+  EXPECT_EQ(vigil::testing::allocations() - probe, 1);
 }
 
 }  // namespace
