@@ -14,39 +14,15 @@
 #include <cstdlib>
 #include <vector>
 
+#include "microbench.h"
 #include "vrrp/packet.h"
 
 namespace {
 
 using namespace vigil::vrrp;
-
-// CPU time of this thread, not wall time: on a shared, loaded machine (the build hosts run
-// several compilers at once) wall time mostly measures the scheduler.
-double thread_cpu_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
-}
-
-constexpr int kRuns = 7;
-
-// Keeps a value (and the memory behind a pointer) observable so the loop is not optimised out.
-template <class T>
-void keep(const T& v) {
-  asm volatile("" : : "r,m"(v) : "memory");
-}
-
-template <class F>
-double median_ns(long iters, F&& body) {
-  std::array<double, kRuns> runs{};
-  for (double& r : runs) {
-    const double t0 = thread_cpu_ns();
-    for (long i = 0; i < iters; ++i) body();
-    r = (thread_cpu_ns() - t0) / static_cast<double>(iters);
-  }
-  std::sort(runs.begin(), runs.end());
-  return runs[kRuns / 2];
-}
+using vigil::bench::keep;
+using vigil::bench::kRuns;
+using vigil::bench::median_ns;
 
 IpAddress ip(const char* t) { return *IpAddress::parse(t); }
 
@@ -103,7 +79,7 @@ void run_case(const Case& c, long iters) {
   base.destination_multicast = true;
 
   RxCounters counters;
-  const double rx = median_ns(iters, [&] {
+  const double rx = median_ns(iters, [&](long) {
     keep(pkt);
     RxMeta meta = base;
     const auto a = v4 ? decode_ipv4(packet, meta) : decode(packet, c.family);
@@ -114,7 +90,7 @@ void run_case(const Case& c, long iters) {
   });
   if (counters[RxStat::adverts_received] == 0) std::abort();  // every advert must pass
 
-  const double floor = median_ns(iters, [&] {
+  const double floor = median_ns(iters, [&](long) {
     keep(pkt);
     keep(internet_checksum(message));
   });
@@ -123,7 +99,7 @@ void run_case(const Case& c, long iters) {
   Ipv4Fields h;
   h.source = src;
   h.destination = dst;
-  const double tx = median_ns(iters, [&] {
+  const double tx = median_ns(iters, [&](long) {
     const auto n = v4 ? encode_ipv4(f, h, {}, out) : encode(f, src, dst, {}, out);
     keep(out);
     keep(n);

@@ -18,6 +18,7 @@
 #include <ctime>
 #include <vector>
 
+#include "microbench.h"
 #include "vrrp/actions.h"
 #include "vrrp/advert_event.h"
 #include "vrrp/events.h"
@@ -27,33 +28,10 @@
 namespace {
 
 using namespace vigil::vrrp;
+using vigil::bench::keep;
+using vigil::bench::kRuns;
+using vigil::bench::median_ns;
 using namespace std::chrono_literals;
-
-constexpr int kRuns = 7;
-
-// CPU time of this thread: on a loaded build host wall time mostly measures the scheduler.
-double thread_cpu_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
-}
-
-template <class T>
-void keep(const T& v) {
-  asm volatile("" : : "r,m"(v) : "memory");
-}
-
-template <class F>
-double median_ns(long iters, F&& body) {
-  std::array<double, kRuns> runs{};
-  for (double& r : runs) {
-    const double t0 = thread_cpu_ns();
-    for (long i = 0; i < iters; ++i) body(i);
-    r = (thread_cpu_ns() - t0) / static_cast<double>(iters);
-  }
-  std::sort(runs.begin(), runs.end());
-  return runs[kRuns / 2];
-}
 
 IpAddress ip(const char* t) { return *IpAddress::parse(t); }
 
