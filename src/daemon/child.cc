@@ -107,7 +107,10 @@ class VrrpChild {
   void dump_stats(bool clear) {
     log_.info("Printing {}VRRP stats for process({}) on signal", clear ? "and clearing " : "",
               ::getpid());
-    write_dump(dump_paths(std::getenv("TMPDIR")).stats, runtime_.dump_stats());
+    // One vigil line after keepalived's per-instance blocks, unindented: the exporters that
+    // parse this file by indentation skip it.
+    write_dump(dump_paths(std::getenv("TMPDIR")).stats,
+               runtime_.dump_stats() + fmt::format("Log lines dropped: {}\n", log_.dropped()));
     if (clear) runtime_.clear_stats();
   }
 

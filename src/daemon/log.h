@@ -5,16 +5,18 @@
 // idents are keepalived's too (`Keepalived` for the parent, `Keepalived_vrrp` for the VRRP child).
 // `-D` turns on detail lines (Logger::detail()).
 //
-// Sinks are behind an interface so that a non-blocking sink (bounded queue, drop-and-count) can
-// replace the direct ones later without touching callers. Today every sink writes synchronously
-// with one write(2)/syslog(3) per line.
+// Logging never blocks the event loop: the daemon's sinks are AsyncSinks (daemon/async_sink.h)
+// — the line is formatted on the loop thread, queued (bounded, drop-and-count) and written by a
+// writer thread. The destinations themselves (console, file, syslog socket) are LineWriters
+// (daemon/log_writers.h); SyncSink writes through one directly (tests, tools).
 //
 //   Logger log(options.log_detail);
-//   log.add_sink(std::make_unique<ConsoleSink>());
+//   log.add_sink(std::make_unique<AsyncSink>(std::make_unique<ConsoleWriter>(2)));
 //   log.info("Starting VRRP child process, pid={}", pid);
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <fmt/format.h>
 #include <memory>
 #include <string>
@@ -31,17 +33,26 @@ class LogSink {
   virtual ~LogSink() = default;
   virtual void write(LogLevel level, std::chrono::system_clock::time_point when,
                      std::string_view message) = 0;
+  // Lines this sink had to drop because its destination could not keep up.
+  virtual std::uint64_t dropped() const { return 0; }
 };
 
 class Logger {
  public:
   explicit Logger(int detail = 0) : detail_(detail) {}
+  ~Logger();
   Logger(const Logger&) = delete;
   Logger& operator=(const Logger&) = delete;
 
   void add_sink(std::unique_ptr<LogSink> sink) { sinks_.push_back(std::move(sink)); }
+  // Flushes (AsyncSink: bounded wait) and closes every sink.
   void clear_sinks() { sinks_.clear(); }
+  // In a child right after fork(): forget the parent's sinks without running their destructors
+  // (their writer threads do not exist here, their locks may be held). Leaks them on purpose.
+  void abandon_sinks_after_fork();
   int detail() const { return detail_; }
+  // Sum of every sink's dropped lines.
+  std::uint64_t dropped() const;
 
   void log(LogLevel level, std::string_view message);
 
@@ -66,46 +77,6 @@ class Logger {
   std::vector<std::unique_ptr<LogSink>> sinks_;
 };
 
-// syslog(3), opened with `ident` and LOG_PID; closed on destruction. One per process.
-class SyslogSink final : public LogSink {
- public:
-  SyslogSink(std::string ident, int facility);
-  ~SyslogSink() override;
-  SyslogSink(const SyslogSink&) = delete;
-  SyslogSink& operator=(const SyslogSink&) = delete;
-  void write(LogLevel level, std::chrono::system_clock::time_point when,
-             std::string_view message) override;
-
- private:
-  std::string ident_;  // openlog keeps the pointer
-};
-
-// keepalived's console format: `Sun Nov 22 05:17:52 2026: message` on the given fd (stderr).
-class ConsoleSink final : public LogSink {
- public:
-  explicit ConsoleSink(int fd = 2) : fd_(fd) {}
-  void write(LogLevel level, std::chrono::system_clock::time_point when,
-             std::string_view message) override;
-
- private:
-  int fd_;
-};
-
-// Appends to a file (created 0644 if needed) in the console format. Each line is one write(2).
-class FileSink final : public LogSink {
- public:
-  explicit FileSink(const std::string& path);  // check ok() afterwards
-  ~FileSink() override;
-  FileSink(const FileSink&) = delete;
-  FileSink& operator=(const FileSink&) = delete;
-  bool ok() const { return fd_ >= 0; }
-  void write(LogLevel level, std::chrono::system_clock::time_point when,
-             std::string_view message) override;
-
- private:
-  int fd_ = -1;
-};
-
 // Keeps the lines (tests).
 class MemorySink final : public LogSink {
  public:
@@ -121,8 +92,10 @@ class MemorySink final : public LogSink {
 // `Sun Nov 22 05:17:52 2026: message\n` (local time).
 std::string console_line(std::chrono::system_clock::time_point when, std::string_view message);
 
-// keepalived's per-process log file name: `_vrrp` inserted before the last `.` of the basename
-// (appended if there is none). `/tmp/keepalived.log` → `/tmp/keepalived_vrrp.log`.
+// keepalived's per-process file names: `_<part>` inserted before the last `.` of the basename
+// (appended if there is none), for each non-empty part. `/tmp/keepalived.log` + "vrrp" →
+// `/tmp/keepalived_vrrp.log`.
 std::string child_log_file_name(std::string_view path, std::string_view suffix);
+std::string insert_before_extension(std::string_view path, const std::vector<std::string>& parts);
 
 }  // namespace vigil::daemon

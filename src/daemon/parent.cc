@@ -91,7 +91,7 @@ void Parent::start_child() {
       d_.loop.close_after_fork();  // we are inside one of its callbacks: never return into it
       d_.main_pidfile.abandon();
       ::close(notify_read_);
-      d_.log.clear_sinks();
+      d_.log.abandon_sinks_after_fork();
     };
     run_vrrp_child(std::move(setup));
   }

@@ -190,7 +190,8 @@ TEST_F(VigildProcess, DumpSignalsWriteKeepalivedFiles) {
   ASSERT_EQ(signal_pid(d->pid(), SIGUSR2), 0);
   ASSERT_TRUE(wait_until([&] { return !read_file(stats).empty(); }, kDumpTimeout));
   const auto stat_lines = lines_of(read_file(stats));
-  ASSERT_EQ(stat_lines.size(), 19u);
+  ASSERT_EQ(stat_lines.size(), 20u);
+  EXPECT_EQ(stat_lines[19], "Log lines dropped: 0");
   EXPECT_EQ(stat_lines[0], "VRRP Instance: VI_1");
   EXPECT_EQ(stat_lines[1], "  Advertisements:");
   EXPECT_EQ(stat_lines[2], "    Received: 0");

@@ -1,0 +1,61 @@
+#include "daemon/async_sink.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+namespace vigil::daemon {
+
+namespace {
+
+void writer_loop(std::shared_ptr<void> keep, LineWriter& writer, LineQueue& queue) {
+  (void)keep;
+  while (auto line = queue.pop()) {
+    writer.write_line(*line);
+    queue.done();
+  }
+}
+
+}  // namespace
+
+AsyncSink::AsyncSink(std::unique_ptr<LineWriter> writer, Options options)
+    : shared_(std::make_shared<Shared>(std::move(writer), options.limits)),
+      flush_timeout_(options.flush_timeout) {
+  LineWriter* w = shared_->writer.get();
+  notice_ = [w](std::uint64_t n) {
+    return w->format(LogLevel::warning, std::chrono::system_clock::now(),
+                     fmt::format("{} log lines dropped", n));
+  };
+  // The writer thread takes no signals: the loop reads them from its signalfd, and a signal
+  // left unblocked here would be delivered to this thread instead.
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  thread_ = std::thread(writer_loop, std::shared_ptr<void>(shared_), std::ref(*shared_->writer),
+                        std::ref(shared_->queue));
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
+AsyncSink::~AsyncSink() {
+  auto& q = shared_->queue;
+  q.push_pending_notice(notice_);
+  q.close();
+  if (q.wait_drained(flush_timeout_)) {
+    thread_.join();
+  } else {
+    thread_.detach();  // stalled in write(2): it keeps `shared_` alive until the process ends
+  }
+}
+
+void AsyncSink::write(LogLevel level, std::chrono::system_clock::time_point when,
+                      std::string_view message) {
+  std::string line = shared_->writer->format(level, when, message);
+  shared_->queue.push(std::move(line), notice_);
+}
+
+std::uint64_t AsyncSink::dropped() const { return shared_->queue.dropped(); }
+
+bool AsyncSink::flush(std::chrono::milliseconds timeout) {
+  return shared_->queue.wait_drained(timeout);
+}
+
+}  // namespace vigil::daemon

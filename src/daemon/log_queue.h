@@ -1,0 +1,66 @@
+// daemon/log_queue.h — the bounded line queue between the event loop and a slow log sink.
+//
+// The loop must never wait for a log sink (a stalled console, a full journald socket, a slow
+// disk): a line is pushed here in O(1) and a writer thread (daemon/async_sink.h) takes it off.
+// When the queue is full the line is dropped and counted — never blocking, never growing
+// without bound. The first line accepted after a run of drops is preceded by a notice line
+// ("N log lines dropped") made by the pusher, so the gap is reported exactly where it happened
+// and order is preserved.
+//
+//   LineQueue q({.max_lines = 2048, .max_bytes = 256 * 1024});
+//   q.push(line, [](std::uint64_t n) { return format_notice(n); });   // loop thread
+//   while (auto l = q.pop()) write(*l);                               // writer thread
+//   q.close();                                                        // pop() returns nullopt once empty
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace vigil::daemon {
+
+class LineQueue {
+ public:
+  struct Limits {
+    std::size_t max_lines = 2048;
+    std::size_t max_bytes = 256 * 1024;
+  };
+  // Makes the "N log lines dropped" line; called by push() under the queue's lock.
+  using NoticeFn = std::function<std::string(std::uint64_t dropped)>;
+
+  explicit LineQueue(Limits limits) : limits_(limits) {}
+
+  // Never blocks. False if the line was dropped (queue full, or closed).
+  bool push(std::string line, const NoticeFn& notice);
+  // Queues the notice for drops not yet reported (the sink never recovered before the end).
+  void push_pending_notice(const NoticeFn& notice);
+
+  // Blocks until a line is there (returns it) or the queue is closed and empty (nullopt).
+  std::optional<std::string> pop();
+  // The writer finished writing the line it popped last (for wait_drained()).
+  void done();
+  // Waits until every pushed line was written (pop + done), up to `timeout`. True if drained.
+  bool wait_drained(std::chrono::milliseconds timeout);
+  void close();
+
+  std::uint64_t dropped() const;   // total lines dropped so far
+  std::size_t size() const;
+
+ private:
+  const Limits limits_;
+  mutable std::mutex mu_;
+  std::condition_variable ready_, drained_;
+  std::deque<std::string> lines_;
+  std::size_t bytes_ = 0;
+  std::size_t in_flight_ = 0;      // popped, not yet done()
+  std::uint64_t dropped_ = 0;
+  std::uint64_t unreported_ = 0;   // dropped since the last notice
+  bool closed_ = false;
+};
+
+}  // namespace vigil::daemon
