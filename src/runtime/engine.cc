@@ -37,8 +37,8 @@ void Engine::start(std::shared_ptr<const config::Config> cfg) {
   open_scripts();
   for (const auto& vi : config_->vrrp_instances) add_instance(vi);
   rebuild_sync_groups();
+  if (trackers_) trackers_->start();  // first /proc scan now; scripts' first runs are timers
   for (auto& in : instances_) startup(*in);
-  if (scripts_) scripts_->start();
 }
 
 void Engine::add_instance(const config::VrrpInstance& vi) {
@@ -99,7 +99,7 @@ void Engine::release_channel(RtInstance& in) {
 }
 
 void Engine::startup(RtInstance& in) {
-  if (!in.link_up) step(in, vrrp::Event::of(vrrp::EventKind::interface_down));
+  if (!in.link_up && !in.dont_track_primary) step(in, vrrp::Event::of(vrrp::EventKind::interface_down));
   recompute_priority(in, true);
   step(in, vrrp::Event::of(vrrp::EventKind::startup));
 }
@@ -116,6 +116,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
   config_ = std::move(cfg);
   if (!nl_) return;
   if (!notifier_) open_notifier();
+  open_scripts();
   failed_.clear();
   std::vector<std::unique_ptr<RtInstance>> next;
   for (const auto& vi : config_->vrrp_instances) {
@@ -157,10 +158,12 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
     attach_tracking(in, vi);
     step(in, vrrp::Event::reload_with(in.fsm_config));
     if (in.fsm.state() == vrrp::State::master && !in.vips_installed) change_vips(in, true);
+    recompute_priority(in, false);  // its trackers may have changed with the config
     next.push_back(std::move(*same));
   }
   for (auto& old : instances_) {
     if (old) {
+      old->removed = true;  // its notifies say DELETED (reference §5.5)
       retire(*old);
       stopping_.push_back(std::move(old));
     }
@@ -181,149 +184,6 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
   for (RtInstance* in : fresh) {
     in->last_transition = wall_clock_();
     startup(*in);
-  }
-}
-
-bool Engine::ensure_spawner() {
-  if (spawner_) return true;
-  try {
-    spawner_ = std::make_unique<track::Spawner>();
-  } catch (const std::exception& e) {
-    log(vrrp::LogLevel::error, fmt::format("scripts cannot run: {}", e.what()));
-    return false;
-  }
-  return true;
-}
-
-void Engine::open_scripts() {
-  if (config_->vrrp_scripts.empty() || !ensure_spawner()) return;
-  auto tlog = [this](event::Severity s, std::string_view m) {
-    log(s == event::Severity::error ? vrrp::LogLevel::error
-        : s == event::Severity::warning ? vrrp::LogLevel::warning
-        : s == event::Severity::debug ? vrrp::LogLevel::debug : vrrp::LogLevel::info, m);
-  };
-  scripts_ = std::make_unique<track::ScriptRunner>(
-      loop_, *spawner_, tlog, [this](std::size_t i, track::Health) { on_script(i); },
-      track::ScriptSecurityOptions{.check = true, .enabled = *config_->global_defs.enable_script_security});
-  for (const auto& vs : config_->vrrp_scripts) {
-    if (vs.disabled) continue;
-    auto creds = script_credentials(*config_, *vs.user, *vs.group,
-                                    [this](std::string_view m) { log(vrrp::LogLevel::error, m); });
-    if (!creds) continue;
-    track::ScriptConfig sc{.name = vs.name,
-                           .command = *vs.script,
-                           .interval = *vs.interval,
-                           .counting = {.rise = *vs.rise, .fall = *vs.fall, .init_fail = *vs.init_fail},
-                           .creds = std::move(*creds)};
-    if (vs.timeout->count() > 0) sc.timeout = *vs.timeout;
-    auto added = scripts_->add(std::move(sc));
-    if (added) script_index_[vs.name] = *added;
-  }
-}
-
-void Engine::rebuild_sync_groups() {
-  for (auto& in : instances_) in->sync = nullptr;
-  for (auto& old : stopping_) old->sync = nullptr;
-  sync_groups_.clear();
-  for (const auto& g : config_->sync_groups) {
-    std::vector<RtInstance*> members;
-    for (const auto& name : g.group) {
-      for (auto& in : instances_) {
-        if (in->name == name) members.push_back(in.get());
-      }
-    }
-    if (members.empty()) continue;
-    auto rg = std::make_unique<RtSyncGroup>(g.name, members.size());
-    rg->members = members;
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      members[i]->sync = rg.get();
-      members[i]->sync_index = i;
-    }
-    config::VrrpInstance as_instance;  // the group's notify scripts, through the same mapping
-    as_instance.notify_master = g.notify_master;
-    as_instance.notify_backup = g.notify_backup;
-    as_instance.notify_fault = g.notify_fault;
-    as_instance.notify_stop = g.notify_stop;
-    as_instance.notify = g.notify;
-    rg->scripts = notify_scripts_of(*config_, as_instance, [this](std::string_view m) { log(vrrp::LogLevel::error, m); });
-    sync_groups_.push_back(std::move(rg));
-  }
-}
-
-void Engine::run_sync(RtSyncGroup& g, const std::vector<vrrp::SyncAction>& actions) {
-  for (const auto& a : actions) {
-    switch (a.kind) {
-      case vrrp::SyncAction::Kind::log_sync: log(vrrp::LogLevel::info, g.group.format_log(a)); break;
-      case vrrp::SyncAction::Kind::notify_group:
-        if (notifier_) {
-          const auto st = a.state == vrrp::State::master ? track::NotifyState::master
-                          : a.state == vrrp::State::fault ? track::NotifyState::fault
-                          : a.state == vrrp::State::stop  ? track::NotifyState::stop
-                                                          : track::NotifyState::backup;
-          notifier_->state_change(track::NotifyKind::group, g.group.name(), st, 0, g.scripts);
-        }
-        break;
-      case vrrp::SyncAction::Kind::force_member: {
-        if (a.member >= g.members.size()) break;
-        const auto kind = a.state == vrrp::State::master ? vrrp::EventKind::sync_force_master
-                          : a.state == vrrp::State::fault ? vrrp::EventKind::sync_force_fault
-                                                          : vrrp::EventKind::sync_force_backup;
-        step(*g.members[a.member], vrrp::Event::of(kind));
-        break;
-      }
-    }
-  }
-}
-
-void Engine::attach_tracking(RtInstance& in, const config::VrrpInstance& vi) {
-  in.tracked = tracked_scripts_of(*config_, vi, script_index_);
-  if (!in.priority_tracker || in.priority_tracker->base() != in.fsm_config.priority) {
-    in.priority_tracker.emplace(in.name, in.fsm_config.priority);
-  }
-}
-
-void Engine::on_script(std::size_t index) {
-  for (auto& in : instances_) {
-    for (const auto& t : in->tracked) {
-      if (t.script == index) {
-        recompute_priority(*in, false);
-        break;
-      }
-    }
-  }
-}
-
-void Engine::recompute_priority(RtInstance& in, bool at_startup) {
-  if (in.tracked.empty() || !scripts_ || !in.priority_tracker) return;
-  std::vector<track::Contribution> parts;
-  for (const auto& t : in.tracked) {
-    parts.push_back(track::up_down_contribution(t.weight, t.reverse, scripts_->health(t.script)));
-  }
-  const track::PriorityUpdate u = in.priority_tracker->update(parts);
-  if (u.log && !at_startup) log(vrrp::LogLevel::info, *u.log);
-  if (u.priority_changed) step(in, vrrp::Event::weights(static_cast<std::int32_t>(u.now.total_delta)));
-  if (u.fault_changed) {
-    step(in, vrrp::Event::of(u.now.fault ? vrrp::EventKind::track_fault : vrrp::EventKind::track_ok));
-  }
-}
-
-void Engine::open_notifier() {
-  if (!wants_notifier(*config_)) return;
-  if (!ensure_spawner()) return;
-  notifier_ = std::make_unique<track::Notifier>(loop_, *spawner_, [this](event::Severity s, std::string_view m) {
-    log(s == event::Severity::error ? vrrp::LogLevel::error
-        : s == event::Severity::warning ? vrrp::LogLevel::warning
-        : s == event::Severity::debug ? vrrp::LogLevel::debug : vrrp::LogLevel::info, m);
-  });
-  const auto& g = config_->global_defs;
-  for (const auto* fifo : {&g.notify_fifo, &g.vrrp_notify_fifo}) {
-    if (!*fifo) continue;
-    auto opened = track::FifoWriter::open((*fifo)->path);
-    if (!opened) {
-      log(vrrp::LogLevel::error, fmt::format("notify FIFO {}: {}", (*fifo)->path, opened.error().str()));
-      continue;
-    }
-    notifier_->add_fifo(std::move(*opened));
   }
 }
 

@@ -40,6 +40,7 @@
 #include "net/netlink_monitor.h"
 #include "runtime/channel.h"
 #include "runtime/rt_instance.h"
+#include "runtime/tracking.h"
 #include "track/notifier.h"
 #include "track/script_runner.h"
 #include "track/spawn.h"
@@ -99,10 +100,13 @@ class Engine {
   void on_state_changed(RtInstance& in, const vrrp::Action& a);
   void on_timer(RtInstance& in, vrrp::Timer t);
   void notify(RtInstance& in, const vrrp::Action& a);
+
+  // Tracking and sync groups (engine_tracking.cc)
   void open_notifier();
   bool ensure_spawner();
-  void open_scripts();
-  void on_script(std::size_t index);
+  void open_scripts();  // (re)configures the trackers (tracking.h) for config_
+  void on_tracker(track::TrackedKind kind, std::size_t index);
+  void track_link(int ifindex, bool up);
   void recompute_priority(RtInstance& in, bool at_startup);
   void rebuild_sync_groups();
   void run_sync(RtSyncGroup& g, const std::vector<vrrp::SyncAction>& actions);
@@ -125,8 +129,7 @@ class Engine {
   event::TaskHandle monitor_task_;
   std::unique_ptr<track::Spawner> spawner_;    // notify scripts (only when some are configured)
   std::unique_ptr<track::Notifier> notifier_;
-  std::unique_ptr<track::ScriptRunner> scripts_;  // vrrp_scripts (tracking.h)
-  std::map<std::string, std::size_t> script_index_;
+  std::unique_ptr<Trackers> trackers_;         // scripts, files, processes, interfaces (tracking.h)
   std::vector<std::unique_ptr<RtInstance>> instances_;
   std::vector<std::string> failed_;  // configured instances that could not be set up
   std::vector<std::unique_ptr<Channel>> channels_;

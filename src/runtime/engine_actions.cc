@@ -205,7 +205,7 @@ void Engine::notify(RtInstance& in, const vrrp::Action& a) {
     case vrrp::State::master: st = track::NotifyState::master; break;
     case vrrp::State::backup: st = track::NotifyState::backup; break;
     case vrrp::State::fault: st = track::NotifyState::fault; break;
-    case vrrp::State::stop: st = track::NotifyState::stop; break;
+    case vrrp::State::stop: st = in.removed ? track::NotifyState::deleted : track::NotifyState::stop; break;
     case vrrp::State::init:
     default: return;
   }

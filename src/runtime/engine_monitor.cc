@@ -76,9 +76,10 @@ void Engine::on_monitor() {
 }
 
 void Engine::on_link(int ifindex, bool up) {
+  track_link(ifindex, up);  // track_interface (engine_tracking.cc)
   bool logged = false;
   for (auto& in : instances_) {
-    if (in->base_ifindex != ifindex || in->link_up == up) continue;
+    if (in->base_ifindex != ifindex || in->link_up == up || in->dont_track_primary) continue;
     if (!logged) {
       log(LogLevel::info, fmt::format("Netlink reports {} {}", in->ifname, up ? "up" : "down"));
       logged = true;

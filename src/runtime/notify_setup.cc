@@ -66,6 +66,9 @@ bool wants_notifier(const config::Config& cfg) {
       return true;
     }
   }
+  for (const auto& g : cfg.sync_groups) {
+    if (g.notify_master || g.notify_backup || g.notify_fault || g.notify_stop || g.notify) return true;
+  }
   return false;
 }
 

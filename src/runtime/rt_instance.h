@@ -17,8 +17,8 @@
 #include "net/garp.h"
 #include "net/netlink_request.h"
 #include "net/vmac.h"
-#include "runtime/tracking.h"
 #include "track/notifier.h"
+#include "track/instance_tracking.h"
 #include "track/priority.h"
 #include "vrrp/instance.h"
 #include "vrrp/packet.h"
@@ -80,8 +80,8 @@ struct RtInstance {
   std::vector<net::RuleSpec> rule_specs;        // virtual_rules
   std::vector<std::string> unsupported_lines;   // route lines not mapped (logged once)
 
-  std::vector<TrackedScript> tracked;            // vrrp_scripts this instance tracks
-  std::optional<track::PriorityTracker> priority_tracker;
+  std::optional<track::InstanceTracking> tracking;  // track_* and its sync group's (tracking.h)
+  bool dont_track_primary = false;               // its own interface going down is ignored
   track::NotifyScripts scripts;                  // notify_master … notify (notify_setup.h)
 
   RtSyncGroup* sync = nullptr;                   // its vrrp_sync_group, if any

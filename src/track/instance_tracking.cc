@@ -36,6 +36,11 @@ InstanceTracking::InstanceTracking(std::string instance, vrrp::Priority base,
   parts_.reserve(refs_.size());
 }
 
+bool InstanceTracking::tracks(TrackedKind kind, std::size_t index) const {
+  return std::any_of(refs_.begin(), refs_.end(),
+                     [&](const TrackedRef& r) { return r.kind == kind && r.index == index; });
+}
+
 PriorityUpdate InstanceTracking::recompute(const TrackedStates& states) {
   parts_.clear();
   for (const TrackedRef& r : refs_) parts_.push_back(contribution_of(r, states));

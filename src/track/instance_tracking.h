@@ -57,6 +57,8 @@ class InstanceTracking {
   bool pending() const { return tracker_.current().pending; }
   const PriorityResult& current() const { return tracker_.current(); }
   const std::vector<TrackedRef>& refs() const { return refs_; }
+  bool tracks(TrackedKind kind, std::size_t index) const;
+  void carry_over(const PriorityResult& r) { tracker_.carry_over(r); }
 
  private:
   PriorityTracker tracker_;

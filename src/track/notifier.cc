@@ -74,11 +74,33 @@ net::Status Notifier::start_fifo_script(const NotifyCommand& cmd, const std::str
 }
 
 void Notifier::run(const SpawnCommand& cmd, const Credentials& creds, bool stop_state) {
+  // Keep the order: while earlier scripts wait for a retry, later ones queue behind them.
+  if (retries_.empty() && try_run(cmd, creds, stop_state)) return;
+  retries_.push_back(Retry{.cmd = cmd, .creds = creds, .stop_state = stop_state});
+  if (!retry_timer_.active()) retry_timer_ = loop_.add_timer(kNotifyRetryDelay, [this] { retry_failed(); });
+}
+
+void Notifier::retry_failed() {
+  std::size_t done = 0;
+  for (; done < retries_.size(); ++done) {
+    Retry& r = retries_[done];
+    if (try_run(r.cmd, r.creds, r.stop_state)) continue;
+    if (++r.attempts <= kNotifyRetries) break;
+    if (log_) log_(Severity::error, fmt::format("Notify script {} could not be started - giving up", r.cmd.file()));
+  }
+  retries_.erase(retries_.begin(), retries_.begin() + static_cast<std::ptrdiff_t>(done));
+  if (!retries_.empty()) retry_timer_ = loop_.add_timer(kNotifyRetryDelay, [this] { retry_failed(); });
+}
+
+bool Notifier::try_run(const SpawnCommand& cmd, const Credentials& creds, bool stop_state) {
   auto pid = spawner_.spawn(cmd, creds);
   if (!pid) {
     ++spawn_failures_;
-    if (log_) log_(Severity::error, fmt::format("Failed to run notify script: {}", pid.error().str()));
-    return;
+    if (log_) {
+      log_(Severity::error, fmt::format("Failed to run notify script {}: {} - retrying in {} ms", cmd.file(),
+                                        pid.error().str(), kNotifyRetryDelay.count()));
+    }
+    return false;
   }
   const pid_t p = *pid;
   event::TaskHandle watch;
@@ -90,6 +112,7 @@ void Notifier::run(const SpawnCommand& cmd, const Credentials& creds, bool stop_
     watch = loop_.add_child(p, [](const event::Fired&) {});
   }
   watch.release();  // fire and forget: the loop reaps it
+  return true;
 }
 
 void Notifier::write_fifos(const std::string& line) {

@@ -86,7 +86,15 @@ class Notifier {
   std::uint64_t spawn_failures() const { return spawn_failures_; }
 
  private:
+  struct Retry {
+    SpawnCommand cmd;
+    Credentials creds;
+    bool stop_state = false;
+    unsigned attempts = 0;
+  };
   void run(const SpawnCommand& cmd, const Credentials& creds, bool stop_state);
+  bool try_run(const SpawnCommand& cmd, const Credentials& creds, bool stop_state);
+  void retry_failed();
   void write_fifos(const std::string& line);
 
   event::Loop& loop_;
@@ -96,7 +104,14 @@ class Notifier {
   pid_t fifo_script_pid_ = 0;
   event::TaskHandle fifo_script_watch_;
   std::uint64_t spawn_failures_ = 0;
+  std::vector<Retry> retries_;   // scripts whose fork failed, in order, retried on retry_timer_
+  event::TaskHandle retry_timer_;
 };
+
+// A notify script whose fork failed (EAGAIN, ENOMEM) is retried after this delay, up to
+// kNotifyRetries more times, in the order the notifications were made.
+inline constexpr std::chrono::milliseconds kNotifyRetryDelay{100};
+inline constexpr unsigned kNotifyRetries = 10;
 
 // The kill delay of STOP-state notify scripts (reference §5.5).
 inline constexpr std::chrono::seconds kStopScriptTimeout{1};

@@ -45,6 +45,8 @@ class PriorityTracker {
   PriorityUpdate update(std::span<const Contribution> parts);
   const PriorityResult& current() const { return current_; }
   vrrp::Priority base() const { return base_; }
+  // A reload rebuilt the trackers: changes are reported against what was in force before.
+  void carry_over(const PriorityResult& r) { current_ = r; }
 
  private:
   std::string instance_;

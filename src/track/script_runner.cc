@@ -33,6 +33,7 @@ struct ScriptRunner::Script {
   TimePoint due{};  // the deadline the timer is set for
   pid_t pid = 0;
   Phase phase = Phase::idle;
+  bool retired = false;
 };
 
 ScriptRunner::ScriptRunner(event::Loop& loop, Spawner& spawner, LogFn log, OnChange on_change,
@@ -77,15 +78,31 @@ net::Result<std::size_t> ScriptRunner::add(ScriptConfig config) {
   if (!config.timeout || *config.timeout <= Duration::zero()) config.timeout = config.interval;
   scripts_.push_back(std::make_unique<Script>(
       std::move(config), SpawnCommand::make(std::move(*file), std::move(*words))));
-  return scripts_.size() - 1;
+  const std::size_t i = scripts_.size() - 1;
+  if (started_) {
+    const TimePoint now = loop_.clock().now();
+    last_added_start_ = std::max(now, last_added_start_ + kStartSpacing);
+    schedule(i, last_added_start_);
+  }
+  return i;
 }
 
+void ScriptRunner::retire(std::size_t i) {
+  Script& s = *scripts_.at(i);
+  s.retired = true;
+  s.timer.cancel();
+}
+
+bool ScriptRunner::retired(std::size_t i) const { return scripts_.at(i)->retired; }
+
 void ScriptRunner::start() {
+  started_ = true;
   const TimePoint now = loop_.clock().now();
   const auto n = static_cast<std::int64_t>(std::max<std::size_t>(scripts_.size(), 1));
   for (std::size_t i = 0; i < scripts_.size(); ++i) {
     const Duration step = std::min(kStartSpacing, scripts_[i]->config.interval / n);
     schedule(i, now + step * static_cast<std::int64_t>(i));
+    last_added_start_ = now + step * static_cast<std::int64_t>(i);
   }
 }
 
@@ -188,6 +205,7 @@ void ScriptRunner::finish(std::size_t i, RunResult r) {
   Script& s = *scripts_[i];
   s.phase = Phase::idle;
   s.pid = 0;
+  if (s.retired) return;
   const ScriptChange c = s.state.record(r, s.config.name);
   for (const auto& line : c.log) log(Severity::info, line);
   if (c.state_changed && on_change_) on_change_(i, health(i));

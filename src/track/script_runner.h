@@ -97,6 +97,12 @@ class ScriptRunner {
 
   void start();  // schedules every script's first run (spread, see above)
 
+  // A reload: a script added after start() is scheduled at once (its first run one spacing
+  // after the previous add); retire() stops one for good (its timer goes; a run in progress is
+  // reaped but not reported). Indexes stay stable: a retired slot is never reused.
+  void retire(std::size_t i);
+  bool retired(std::size_t i) const;
+
   Health health(std::size_t i) const;
   const ScriptState& state(std::size_t i) const;
   const ScriptStats& stats(std::size_t i) const;
@@ -127,6 +133,8 @@ class ScriptRunner {
   EscalationDelays escalation_;
   std::vector<std::unique_ptr<Script>> scripts_;
   bool any_unsafe_ = false;
+  bool started_ = false;
+  TimePoint last_added_start_{};  // spacing of scripts added after start()
 };
 
 }  // namespace vigil::track

@@ -253,3 +253,41 @@ TEST(TrackScriptRunner, MissingScriptIsRefused) {
 
 }  // namespace
 }  // namespace vigil::track
+
+namespace vigil::track {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::TempDir;
+
+// A reload adds a script to a running runner: it runs at once, not at the next start().
+TEST(TrackScriptRunner, ScriptAddedAfterStartRunsAtOnce) {
+  Fixture f;
+  TempDir dir;
+  const auto ok = testing::write_script(dir.file("ok.sh"), "exit 0");
+  f.runner.start();
+  ASSERT_TRUE(f.runner.add(script("late", ok)).has_value());
+  // One /bin/sh run: a few ms; 5 s for a loaded machine.
+  ASSERT_TRUE(testing::run_until(f.loop, [&] { return f.changes.size() == 1; }, 5s));
+  EXPECT_EQ(f.runner.health(0), Health::up);
+}
+
+// A retired script (removed at a reload) runs no more and its running child is not reported.
+TEST(TrackScriptRunner, RetiredScriptStopsAndIsNotReported) {
+  Fixture f;
+  TempDir dir;
+  const auto marker = dir.file("started");
+  const auto slow = testing::write_script(dir.file("slow.sh"), "touch " + marker + "; sleep 0.3; exit 1");
+  ASSERT_TRUE(f.runner.add(script("gone", slow, 100ms, 1s)).has_value());
+  f.runner.start();
+  ASSERT_TRUE(testing::run_until(f.loop, [&] { return f.runner.running_pid(0) != 0; }, 5s));
+  f.runner.retire(0);
+  EXPECT_TRUE(f.runner.retired(0));
+  // The child ends (0.3 s) and is reaped without a report; no new run in 5 intervals.
+  ASSERT_TRUE(testing::run_until(f.loop, [&] { return f.runner.running_pid(0) == 0; }, 5s));
+  EXPECT_FALSE(testing::run_until(f.loop, [&] { return f.runner.stats(0).runs > 1; }, 500ms));
+  EXPECT_TRUE(f.changes.empty());
+}
+
+}  // namespace
+}  // namespace vigil::track
