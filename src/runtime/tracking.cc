@@ -49,6 +49,7 @@ void Trackers::configure_scripts(const config::Config& cfg) {
   if (cfg.vrrp_scripts.empty() && !scripts_) return;
   if (spawner_ == nullptr) return;
   auto log_error = [this](std::string_view m) { if (log_) log_(event::Severity::error, m); };
+  const bool fresh_runner = !scripts_;
   if (!scripts_) {
     scripts_ = std::make_unique<track::ScriptRunner>(
         loop_, *spawner_, log_, [this](std::size_t i, Health) { on_change_(TrackedKind::script, i); },
@@ -76,6 +77,7 @@ void Trackers::configure_scripts(const config::Config& cfg) {
   }
   for (auto& [name, slot] : script_by_name_) scripts_->retire(slot.index);  // removed or changed
   script_by_name_ = std::move(next);
+  if (fresh_runner && started_) scripts_->start();  // the first scripts came with a reload
 }
 
 void Trackers::configure_files(const config::Config& cfg) {
