@@ -221,6 +221,26 @@ Result<std::vector<AddressEvent>> Netlink::dump_addresses(int family) {
   return addrs;
 }
 
+Result<std::vector<RouteEvent>> Netlink::dump_routes(int family) {
+  auto r = dump(build_get_routes(family));
+  if (!r) return r.error();
+  std::vector<RouteEvent> out;
+  for (auto& m : *r) {
+    if (auto* e = std::get_if<RouteEvent>(&m)) out.push_back(std::move(*e));
+  }
+  return out;
+}
+
+Result<std::vector<RuleEvent>> Netlink::dump_rules(int family) {
+  auto r = dump(build_get_rules(family));
+  if (!r) return r.error();
+  std::vector<RuleEvent> out;
+  for (auto& m : *r) {
+    if (auto* e = std::get_if<RuleEvent>(&m)) out.push_back(std::move(*e));
+  }
+  return out;
+}
+
 Result<LinkEvent> Netlink::get_link(int ifindex) {
   if (ifindex <= 0) return make_error(ENODEV, fmt::format("no interface with index {}", ifindex));
   auto r = dump(build_get_link(ifindex, ""));

@@ -76,6 +76,8 @@ class Netlink {
 
   Result<std::vector<LinkEvent>> dump_links();
   Result<std::vector<AddressEvent>> dump_addresses(int family);  // AF_UNSPEC for both
+  Result<std::vector<RouteEvent>> dump_routes(int family);       // every table
+  Result<std::vector<RuleEvent>> dump_rules(int family);
   Result<LinkEvent> get_link(int ifindex);
   Result<LinkEvent> get_link(const std::string& name);
 

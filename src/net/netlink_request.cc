@@ -176,6 +176,20 @@ std::vector<std::uint8_t> build_get_addresses(int family) {
   return b.finish().value();
 }
 
+std::vector<std::uint8_t> build_get_routes(int family) {
+  Builder b(RTM_GETROUTE, NLM_F_DUMP);
+  auto* rtm = b.header<rtmsg>();
+  rtm->rtm_family = static_cast<std::uint8_t>(family);
+  return b.finish().value();
+}
+
+std::vector<std::uint8_t> build_get_rules(int family) {
+  Builder b(RTM_GETRULE, NLM_F_DUMP);
+  auto* rtm = b.header<rtmsg>();  // struct fib_rule_hdr has the same layout for the family byte
+  rtm->rtm_family = static_cast<std::uint8_t>(family);
+  return b.finish().value();
+}
+
 Result<std::vector<std::uint8_t>> build_macvlan(const std::string& name, int parent,
                                                 const std::vector<std::uint8_t>& mac, std::uint32_t mode) {
   if (name.empty() || name.size() >= IFNAMSIZ) return make_error(EINVAL, "macvlan: bad name '" + name + "'");

@@ -33,6 +33,7 @@ struct AddressSpec {
   bool home = false;                               // IPv6 IFA_F_HOMEADDRESS
   std::optional<std::uint32_t> preferred_lft = {}; // seconds; 0 = deprecated; unset = forever
   std::uint8_t proto = kProtoKeepalived;           // IFA_PROTO (sent only where supported)
+  friend bool operator==(const AddressSpec&, const AddressSpec&) = default;
 };
 
 enum class RouteType : std::uint8_t { unicast = 1, blackhole = 6, unreachable = 7, prohibit = 8, throw_ = 9 };
@@ -50,6 +51,7 @@ struct RouteSpec {
   RouteType type = RouteType::unicast;
   std::optional<vrrp::IpAddress> src = {};  // preferred source (RTA_PREFSRC)
   std::uint8_t protocol = kProtoKeepalived;
+  friend bool operator==(const RouteSpec&, const RouteSpec&) = default;
 };
 
 // `ip rule add [from F] [to T] [fwmark M[/MASK]] [iif I] [oif O] [priority P] table T`
@@ -66,6 +68,7 @@ struct RuleSpec {
   std::string iif = {};
   std::string oif = {};
   std::uint8_t protocol = kProtoKeepalived;
+  friend bool operator==(const RuleSpec&, const RuleSpec&) = default;
 };
 
 enum class Op : std::uint8_t { add, replace, remove };
@@ -78,6 +81,9 @@ Result<std::vector<std::uint8_t>> build_rule(Op op, const RuleSpec& spec);
 std::vector<std::uint8_t> build_get_link(int ifindex, const std::string& name);
 // RTM_GETADDR dump; family AF_UNSPEC/AF_INET/AF_INET6.
 std::vector<std::uint8_t> build_get_addresses(int family);
+// RTM_GETROUTE / RTM_GETRULE dumps; family AF_INET/AF_INET6 (AF_UNSPEC: both).
+std::vector<std::uint8_t> build_get_routes(int family);
+std::vector<std::uint8_t> build_get_rules(int family);
 // RTM_NEWLINK creating a macvlan `name` on `parent` with `mac` (mode private = 1).
 Result<std::vector<std::uint8_t>> build_macvlan(const std::string& name, int parent,
                                                 const std::vector<std::uint8_t>& mac, std::uint32_t mode);

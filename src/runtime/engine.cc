@@ -65,7 +65,7 @@ Channel* Engine::channel_for(RtInstance& in) {
                  .recv_ifindex = in.base_ifindex,
                  .group = in.group};
   if (!in.peers.empty()) key.unicast_source = in.source;
-  if (in.key.family == vrrp::Family::inet6) key.source6 = in.source;
+  if (in.key.family == vrrp::Family::inet6 && in.has_source) key.source6 = in.source;
   Channel* ch = nullptr;
   for (auto& c : channels_) {
     if (c->key() == key) ch = c.get();
@@ -99,7 +99,11 @@ void Engine::release_channel(RtInstance& in) {
 }
 
 void Engine::startup(RtInstance& in) {
-  if (!in.link_up && !in.dont_track_primary) step(in, vrrp::Event::of(vrrp::EventKind::interface_down));
+  if (!in.has_source) {
+    log(vrrp::LogLevel::info, fmt::format("({}) entering FAULT state (no {} address for interface)", in.name,
+                                          in.key.family == vrrp::Family::inet ? "IPv4" : "IPv6 link-local"));
+  }
+  if (!in.usable()) step(in, vrrp::Event::of(vrrp::EventKind::interface_down));
   recompute_priority(in, true);
   step(in, vrrp::Event::of(vrrp::EventKind::startup));
 }
@@ -115,6 +119,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
   auto old_config = config_;  // the old instances' Expectations view nothing in it, but keep it alive
   config_ = std::move(cfg);
   if (!nl_) return;
+  if (monitor_needs_reopen()) open_monitor();
   if (!notifier_) open_notifier();
   open_scripts();
   failed_.clear();
@@ -138,8 +143,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
     // it the new settings.
     RtInstance& in = **same;
     RtInstance& fresh = **built;
-    const bool was_master = in.fsm.state() == vrrp::State::master;
-    if (was_master && in.vips_installed && fresh.vip_texts != in.vip_texts) change_vips(in, false);
+    apply_reload_diff(in, fresh);
     in.name = fresh.name;
     in.fsm_config = fresh.fsm_config;
     in.advert_vips = fresh.advert_vips;
@@ -151,8 +155,12 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
     in.advert.addresses = in.advert_vips;
     in.vip_specs = fresh.vip_specs;
     in.vip_texts = fresh.vip_texts;
+    in.vip_tracked = fresh.vip_tracked;
     in.route_specs = fresh.route_specs;
     in.rule_specs = fresh.rule_specs;
+    in.route_tracked = fresh.route_tracked;
+    in.rule_tracked = fresh.rule_tracked;
+    in.unsupported_lines = fresh.unsupported_lines;
     in.ttl = fresh.ttl;
     in.scripts = std::move(fresh.scripts);
     attach_tracking(in, vi);

@@ -16,8 +16,10 @@
 // (track::Notifier).
 // Sockets (channel.h): one pair per (family, interface, unicast source / group), shared, read by
 // a persistent read task, drained in batches, dispatched by VRID after the codec's checks.
-// Interfaces (engine_monitor.cc): rtnetlink link events; the instance's interface going down →
-// FAULT, coming back → BACKUP.
+// Interfaces (engine_monitor.cc): rtnetlink link and address events; the instance's interface
+// going down or losing its last source address → FAULT, usable again → BACKUP; a VIP, virtual
+// route or rule of a MASTER deleted by someone else → priority 0, back to MASTER after the skew
+// time, everything re-added (reference §4.10; `no_track` entries are left alone).
 // Reload: instances matched by (VRID, family, interface, unicast) keep their state and
 // counters (reference §1.5); vanished ones stop as at shutdown, new ones start.
 //
@@ -88,6 +90,7 @@ class Engine {
   void release_channel(RtInstance& in);
   void startup(RtInstance& in);
   void retire(RtInstance& in);
+  void apply_reload_diff(RtInstance& in, const RtInstance& fresh);  // engine_reload.cc
 
   // The state machine's actions (engine_actions.cc)
   void step(RtInstance& in, const vrrp::Event& ev);
@@ -118,6 +121,12 @@ class Engine {
   void open_monitor();
   void on_monitor();
   void on_link(int ifindex, bool up);
+  void on_address(const net::AddressEvent& ev);
+  void on_route(const net::RouteEvent& ev);
+  void on_rule(const net::RuleEvent& ev);
+  bool monitor_needs_reopen() const;
+  void refresh_source(RtInstance& in, const std::optional<vrrp::IpAddress>& found);
+  void set_usable(RtInstance& in, bool was_usable);
   void log(vrrp::LogLevel level, std::string_view message) const;
 
   event::Loop& loop_;
@@ -126,6 +135,7 @@ class Engine {
   std::shared_ptr<const config::Config> config_;
   std::optional<net::Netlink> nl_;
   std::optional<net::NetlinkMonitor> monitor_;
+  net::MonitorGroups monitor_groups_{};  // what monitor_ subscribed to
   event::TaskHandle monitor_task_;
   std::unique_ptr<track::Spawner> spawner_;    // notify scripts (only when some are configured)
   std::unique_ptr<track::Notifier> notifier_;

@@ -1,10 +1,23 @@
 // Inputs from the kernel: VRRP packets (validated by the codec, dispatched by VRID) and
-// rtnetlink link events (interface down → FAULT, up → BACKUP).
+// rtnetlink events:
+//  * link down/up of an instance's interface → FAULT / back to BACKUP;
+//  * addresses: an instance without a configured source follows its interface's primary IPv4
+//    (or link-local IPv6) address; none left → FAULT ("no IPv4 address for interface"), one
+//    back → BACKUP (reference §4.10);
+//  * a VIP, virtual route or rule of a MASTER deleted by someone else (and really gone: the
+//    notification may be the echo of our own earlier removal) → vip_lost: the instance sends
+//    priority 0, waits Skew_Time as BACKUP and re-adds everything as MASTER. `no_track` entries
+//    are not watched.
 #include <fmt/format.h>
+
+#include <sys/socket.h>
 
 #include <variant>
 
+#include "net/interfaces.h"
+#include "net/netlink_match.h"
 #include "runtime/engine.h"
+#include "runtime/instance_builder.h"
 #include "vrrp/advert_event.h"
 
 namespace vigil::runtime {
@@ -44,8 +57,35 @@ void Engine::on_packet(Channel& ch, const net::RecvPacket& p) {
   step(*in, vrrp::Event::advert_from(vrrp::to_received_advert(*advert, meta, v, in->expect)));
 }
 
+namespace {
+
+// Routes and rules are watched only when some instance installs them: a router with a full
+// routing table would otherwise wake us for every route change.
+net::MonitorGroups groups_for(const config::Config& cfg) {
+  net::MonitorGroups g{.links = true, .addresses = true, .routes = false, .rules = false};
+  for (const auto& vi : cfg.vrrp_instances) {
+    g.routes = g.routes || !vi.virtual_routes.empty();
+    g.rules = g.rules || !vi.virtual_rules.empty();
+  }
+  return g;
+}
+
+bool is_master_with_vips(const RtInstance& in) {
+  return in.fsm.state() == vrrp::State::master && in.vips_installed;
+}
+
+}  // namespace
+
+bool Engine::monitor_needs_reopen() const {
+  const net::MonitorGroups want = groups_for(*config_);
+  return !monitor_ || (want.routes && !monitor_groups_.routes) || (want.rules && !monitor_groups_.rules);
+}
+
 void Engine::open_monitor() {
-  auto mon = net::NetlinkMonitor::open(net::MonitorGroups{.links = true, .addresses = false});
+  monitor_task_.cancel();
+  monitor_.reset();
+  monitor_groups_ = groups_for(*config_);
+  auto mon = net::NetlinkMonitor::open(monitor_groups_);
   if (!mon) {
     log(LogLevel::error, fmt::format("Netlink reflector: {} - interface changes will not be seen",
                                      mon.error().str()));
@@ -61,6 +101,12 @@ void Engine::on_monitor() {
   auto drained = monitor_->drain([&](const net::NetlinkMessage& m) {
     if (const auto* link = std::get_if<net::LinkEvent>(&m)) {
       on_link(link->ifindex, !link->deleted && link->oper_up());
+    } else if (const auto* addr = std::get_if<net::AddressEvent>(&m)) {
+      on_address(*addr);
+    } else if (const auto* route = std::get_if<net::RouteEvent>(&m)) {
+      on_route(*route);
+    } else if (const auto* rule = std::get_if<net::RuleEvent>(&m)) {
+      on_rule(*rule);
     }
   });
   if (!drained) {
@@ -72,7 +118,15 @@ void Engine::on_monitor() {
     if (auto links = nl_->dump_links()) {
       for (const auto& l : *links) on_link(l.ifindex, l.oper_up());
     }
+    for (auto& in : instances_) {
+      if (in->auto_source) refresh_source(*in, auto_source_address(*nl_, in->key.family, in->base_ifindex));
+    }
   }
+}
+
+void Engine::set_usable(RtInstance& in, bool was_usable) {
+  if (in.usable() == was_usable) return;
+  step(in, vrrp::Event::of(in.usable() ? vrrp::EventKind::interface_up : vrrp::EventKind::interface_down));
 }
 
 void Engine::on_link(int ifindex, bool up) {
@@ -84,8 +138,106 @@ void Engine::on_link(int ifindex, bool up) {
       log(LogLevel::info, fmt::format("Netlink reports {} {}", in->ifname, up ? "up" : "down"));
       logged = true;
     }
+    const bool was = in->usable();
     in->link_up = up;
-    step(*in, vrrp::Event::of(up ? vrrp::EventKind::interface_up : vrrp::EventKind::interface_down));
+    set_usable(*in, was);
+  }
+}
+
+// The advert source of an instance that takes it from its interface: `found` is what the
+// interface offers now (nullopt: nothing usable).
+void Engine::refresh_source(RtInstance& in, const std::optional<vrrp::IpAddress>& found) {
+  if (found.has_value() == in.has_source && (!found || *found == in.source)) return;
+  const bool was = in.usable();
+  const bool v4 = in.key.family == vrrp::Family::inet;
+  if (found) {
+    log(LogLevel::info, fmt::format("({}) using {} as the advert source on {}", in.name, found->to_string(), in.ifname));
+    in.source = *found;
+  } else {
+    log(LogLevel::info, fmt::format("({}) entering FAULT state (no {} address for interface)", in.name,
+                                    v4 ? "IPv4" : "IPv6 link-local"));
+    in.source = unspecified_address(in.key.family);
+  }
+  in.has_source = found.has_value();
+  in.fsm_config.primary_address = in.source;
+  in.fsm.set_primary_address(in.source);
+  // The sockets are keyed by the source where it matters (unicast bind, IPv6 pktinfo).
+  if (in.channel != nullptr && (!in.peers.empty() || !v4)) {
+    release_channel(in);
+    if (channel_for(in) == nullptr) in.has_source = false;
+  }
+  set_usable(in, was);
+}
+
+void Engine::on_address(const net::AddressEvent& ev) {
+  if (!nl_) return;
+  std::optional<std::optional<vrrp::IpAddress>> resolved;  // one lookup per event, shared
+  for (auto& inp : instances_) {
+    RtInstance& in = *inp;
+    if (ev.deleted && is_master_with_vips(in)) {
+      for (std::size_t i = 0; i < in.vip_specs.size(); ++i) {
+        if (!in.vip_tracked[i] || !net::same_address(in.vip_specs[i], ev)) continue;
+        auto now = net::addresses_of(*nl_, ev.ifindex, AF_UNSPEC);
+        bool present = false;
+        if (now) {
+          for (const auto& a : *now) present = present || net::same_address(in.vip_specs[i], a);
+        }
+        if (present) break;  // the echo of our own remove-then-add
+        log(LogLevel::info, fmt::format("({}) VIP {} was deleted - leaving MASTER to re-add it", in.name,
+                                        in.vip_texts[i]));
+        step(in, vrrp::Event::of(vrrp::EventKind::vip_lost));
+        break;
+      }
+    }
+    // Source address tracking: only a deletion of the current source, or any change while we
+    // have none, can change the answer (VIPs coming and going do not trigger a lookup).
+    if (!in.auto_source || ev.ifindex != in.base_ifindex || ev.family != in.key.family) continue;
+    const bool relevant = in.has_source ? (ev.deleted && ev.address == in.source) : !ev.deleted;
+    if (!relevant) continue;
+    if (!resolved) resolved = auto_source_address(*nl_, in.key.family, in.base_ifindex);
+    refresh_source(in, *resolved);
+  }
+}
+
+void Engine::on_route(const net::RouteEvent& ev) {
+  if (!ev.deleted || !nl_) return;
+  for (auto& inp : instances_) {
+    RtInstance& in = *inp;
+    if (!is_master_with_vips(in)) continue;
+    for (std::size_t i = 0; i < in.route_specs.size(); ++i) {
+      if (!in.route_tracked[i] || !net::same_route(in.route_specs[i], ev)) continue;
+      auto now = nl_->dump_routes(ev.family == vrrp::Family::inet ? AF_INET : AF_INET6);
+      bool present = false;
+      if (now) {
+        for (const auto& r : *now) present = present || net::same_route(in.route_specs[i], r);
+      }
+      if (present) break;
+      log(LogLevel::info, fmt::format("({}) virtual route {}/{} was deleted - leaving MASTER to re-add it", in.name,
+                                      ev.dst ? ev.dst->to_string() : "default", ev.dst_prefix));
+      step(in, vrrp::Event::of(vrrp::EventKind::vip_lost));
+      break;
+    }
+  }
+}
+
+void Engine::on_rule(const net::RuleEvent& ev) {
+  if (!ev.deleted || !nl_) return;
+  for (auto& inp : instances_) {
+    RtInstance& in = *inp;
+    if (!is_master_with_vips(in)) continue;
+    for (std::size_t i = 0; i < in.rule_specs.size(); ++i) {
+      if (!in.rule_tracked[i] || !net::same_rule(in.rule_specs[i], ev)) continue;
+      auto now = nl_->dump_rules(ev.family == vrrp::Family::inet ? AF_INET : AF_INET6);
+      bool present = false;
+      if (now) {
+        for (const auto& r : *now) present = present || net::same_rule(in.rule_specs[i], r);
+      }
+      if (present) break;
+      log(LogLevel::info, fmt::format("({}) virtual rule to table {} was deleted - leaving MASTER to re-add it",
+                                      in.name, ev.table));
+      step(in, vrrp::Event::of(vrrp::EventKind::vip_lost));
+      break;
+    }
   }
 }
 

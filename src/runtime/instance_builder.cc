@@ -85,6 +85,16 @@ std::optional<net::RouteType> route_type(config::RouteType t) {
 
 }  // namespace
 
+IpAddress unspecified_address(Family family) {
+  return family == Family::inet ? IpAddress::v4({0, 0, 0, 0}) : IpAddress::v6({});
+}
+
+std::optional<IpAddress> auto_source_address(net::Netlink& nl, Family family, int ifindex) {
+  auto p = family == Family::inet ? net::primary_ipv4(nl, ifindex) : net::link_local_ipv6(nl, ifindex);
+  if (!p) return std::nullopt;
+  return *p;
+}
+
 std::string vip_text(const config::AddressLine& a, const std::string& dev) {
   return fmt::format("{}/{} dev {} scope {}", a.addr.to_string(), a.prefix, a.dev.empty() ? dev : a.dev,
                      scope_word(a.scope.value_or(config::Scope::global)));
@@ -135,18 +145,11 @@ net::Result<std::unique_ptr<RtInstance>> build_instance(const config::Config& cf
   else if (vi.mcast_src_ip.is_set) family = vi.mcast_src_ip->family();
   else if (!vi.unicast_peer.empty()) family = vi.unicast_peer.front().addr.family();
 
-  IpAddress source;
-  if (vi.mcast_src_ip.is_set && vi.mcast_src_ip->family() == family) {
-    source = *vi.mcast_src_ip;
-  } else if (family == Family::inet) {
-    auto p = net::primary_ipv4(nl, *base);
-    if (!p) return net::make_error(p.error().code, fmt::format("({}) no IPv4 address on {}", vi.name, ifname));
-    source = *p;
-  } else {
-    auto p = net::link_local_ipv6(nl, *base);
-    if (!p) return net::make_error(p.error().code, fmt::format("({}) no link-local IPv6 address on {}", vi.name, ifname));
-    source = *p;
-  }
+  // No usable source address on the interface is not an error: the instance starts in FAULT
+  // and leaves it when one appears (reference §4.10; the engine follows address events).
+  const bool auto_source = !(vi.mcast_src_ip.is_set && vi.mcast_src_ip->family() == family);
+  std::optional<IpAddress> found = auto_source ? auto_source_address(nl, family, *base) : *vi.mcast_src_ip;
+  const IpAddress source = found.value_or(unspecified_address(family));
 
   const vrrp::InstanceConfig fc = fsm_config_of(cfg, vi, source);
   auto in = std::make_unique<RtInstance>(fc);
@@ -156,6 +159,8 @@ net::Result<std::unique_ptr<RtInstance>> build_instance(const config::Config& cf
   in->base_ifindex = *base;
   in->ifindex = *base;
   in->source = source;
+  in->auto_source = auto_source;
+  in->has_source = found.has_value();
   in->key = InstanceKey{.vrid = vi.virtual_router_id->value, .family = family, .interface = ifname,
                         .unicast = !vi.unicast_peer.empty()};
 
@@ -185,6 +190,7 @@ net::Result<std::unique_ptr<RtInstance>> build_instance(const config::Config& cf
       if (!idx) return net::make_error(idx.error().code, fmt::format("({}) VIP {}: {}", vi.name, a.addr.to_string(), idx.error().str()));
       in->vip_specs.push_back(address_spec(a, *idx));
       in->vip_texts.push_back(vip_text(a, vip_dev));
+      in->vip_tracked.push_back(!a.no_track);
     }
   }
   // virtual_routes / virtual_rules: installed with the VIPs (multipath and ip-route metrics
@@ -215,6 +221,7 @@ net::Result<std::unique_ptr<RtInstance>> build_instance(const config::Config& cf
     rs.type = *type;
     rs.src = r.src;
     in->route_specs.push_back(rs);
+    in->route_tracked.push_back(!r.no_track);
   }
   for (const auto& r : vi.virtual_rules) {
     net::RuleSpec rs;
@@ -236,6 +243,7 @@ net::Result<std::unique_ptr<RtInstance>> build_instance(const config::Config& cf
     rs.iif = r.iif;
     rs.oif = r.oif;
     in->rule_specs.push_back(rs);
+    in->rule_tracked.push_back(!r.no_track);
   }
 
   for (const auto& p : vi.unicast_peer) {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "config/model.h"
 #include "net/netlink.h"
@@ -26,6 +27,11 @@ net::Result<std::unique_ptr<RtInstance>> build_instance(const config::Config& cf
 // The state machine's view of an instance (pure: no lookups). `source` is the tie-break address.
 vrrp::InstanceConfig fsm_config_of(const config::Config& cfg, const config::VrrpInstance& vi,
                                    const vrrp::IpAddress& source);
+
+// The advert source keepalived picks when none is configured: the interface's primary IPv4
+// address, or its first usable link-local IPv6 address. nullopt: none (the instance is FAULT).
+std::optional<vrrp::IpAddress> auto_source_address(net::Netlink& nl, vrrp::Family family, int ifindex);
+vrrp::IpAddress unspecified_address(vrrp::Family family);  // 0.0.0.0 / ::
 
 // keepalived's VIP text for dumps: "10.0.0.1/24 dev eth0 scope global".
 std::string vip_text(const config::AddressLine& a, const std::string& dev);

@@ -69,15 +69,19 @@ struct RtInstance {
   vrrp::Expectations expect;
   vrrp::AdvertFields advert;                     // priority set per send
   vrrp::IpAddress source;                        // advert source
+  bool auto_source = true;                       // taken from the interface (no mcast/unicast_src_ip)
+  bool has_source = true;                        // false: the interface has no usable address → FAULT
   vrrp::IpAddress group;                         // multicast destination
   std::uint8_t ttl = 255;                        // multicast 255, unicast: unicast_ttl
   std::uint16_t ip_id = 0;                       // IPv4 id, numbered from 1 like keepalived
 
   std::vector<net::AddressSpec> vip_specs;       // VIPs + eVIPs, as netlink requests
   std::vector<std::string> vip_texts;            // "10.0.0.1/24 dev eth0 scope global", dumps
+  std::vector<bool> vip_tracked;                 // per vip_spec: not `no_track` (reference §4.10)
   bool vips_installed = false;
   std::vector<net::RouteSpec> route_specs;      // virtual_routes
   std::vector<net::RuleSpec> rule_specs;        // virtual_rules
+  std::vector<bool> route_tracked, rule_tracked; // per spec: not `no_track`
   std::vector<std::string> unsupported_lines;   // route lines not mapped (logged once)
 
   std::optional<track::InstanceTracking> tracking;  // track_* and its sync group's (tracking.h)
@@ -92,6 +96,9 @@ struct RtInstance {
   std::optional<net::GarpSender> garp;
   bool ipv6_router = false;                      // NA Router flag (forwarding on the interface)
   bool link_up = true;
+  // The interface can carry VRRP: link up and a source address (reference §4.10); false → FAULT.
+  // (dont_track_primary: the link state does not count.)
+  bool usable() const { return (link_up || dont_track_primary) && has_source; }
   bool send_failing = false;                     // log a send error once until a send works
 
   std::array<event::TaskHandle, vrrp::kTimerCount> timers{};

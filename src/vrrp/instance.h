@@ -98,6 +98,8 @@ class Instance {
   void step(const Event& ev, TimePoint now, ActionBuffer& out);
 
   State state() const { return state_; }
+  // Our advert source changed (the interface's primary address moved): the tie-break address.
+  void set_primary_address(const IpAddress& a) { cfg_.primary_address = a; }
   const InstanceConfig& config() const { return cfg_; }
   Priority effective_priority() const { return effective_; }
   // RFC 5798 Master_Adver_Interval: our own, or (v3 BACKUP) the current master's.
