@@ -12,6 +12,7 @@
 #include "daemon/exit_codes.h"
 #include "daemon/log.h"
 #include "daemon/log_setup.h"
+#include "daemon/process_paths.h"
 #include "daemon/runtime.h"
 #include "daemon/signal_names.h"
 #include "daemon/systemd_notify.h"
@@ -37,6 +38,7 @@ class VrrpChild {
       log_.error("VRRP child process: configuration '{}' cannot be used", setup_.options->config_file);
       return kExitConfig;
     }
+    settings_ = loaded.config->settings;
     runtime_.start(*loaded.config);
     install_signals();
     tell_parent(kNotifyLoaded);
@@ -73,6 +75,7 @@ class VrrpChild {
     auto loaded = setup_.loader->load(setup_.options->config_file);
     for (const auto& m : loaded.messages) log_.error("{}", m);
     if (loaded.config) {
+      settings_ = loaded.config->settings;
       runtime_.reload(*loaded.config);
     } else {
       // The parent checked the file before signalling us; it changed again since. Keep running.
@@ -99,9 +102,11 @@ class VrrpChild {
     }
   }
 
+  DumpPaths paths() const { return dump_paths(std::getenv("TMPDIR"), settings_, setup_.names); }
+
   void dump_data() {
     log_.info("Printing VRRP data for process({}) on signal", ::getpid());
-    write_dump(dump_paths(std::getenv("TMPDIR")).data, runtime_.dump_data());
+    write_dump(paths().data, runtime_.dump_data());
   }
 
   void dump_stats(bool clear) {
@@ -109,14 +114,14 @@ class VrrpChild {
               ::getpid());
     // One vigil line after keepalived's per-instance blocks, unindented: the exporters that
     // parse this file by indentation skip it.
-    write_dump(dump_paths(std::getenv("TMPDIR")).stats,
+    write_dump(paths().stats,
                runtime_.dump_stats() + fmt::format("Log lines dropped: {}\n", log_.dropped()));
     if (clear) runtime_.clear_stats();
   }
 
   void dump_json() {
     log_.info("Printing VRRP as json for process({}) on signal", ::getpid());
-    if (auto text = runtime_.dump_json()) write_dump(dump_paths(std::getenv("TMPDIR")).json, *text);
+    if (auto text = runtime_.dump_json()) write_dump(paths().json, *text);
   }
 
   const ChildSetup& setup_;
@@ -125,12 +130,13 @@ class VrrpChild {
   VrrpRuntime& runtime_;
   std::vector<TaskHandle> handles_;
   TaskHandle linger_;
+  ProcessSettings settings_;
   bool stopping_ = false;
 };
 
 int child_main(ChildSetup& setup) {
   Logger log(setup.options->log_detail);
-  configure_logger(log, *setup.options, ProcessRole::vrrp_child);
+  configure_logger(log, *setup.options, ProcessRole::vrrp_child, setup.names);
 
   if (auto written = setup.vrrp_pidfile->write_pid(::getpid()); !written) {
     log.error("VRRP child process: cannot write pidfile ({})", written.error().message);

@@ -21,6 +21,7 @@
 #include "daemon/config_loader.h"
 #include "daemon/options.h"
 #include "daemon/pidfile.h"
+#include "daemon/run_config.h"
 
 namespace vigil::daemon {
 
@@ -33,6 +34,7 @@ struct ChildSetup {
   Pidfile* vrrp_pidfile = nullptr;  // inherited from the parent, which holds its lock
   int notify_fd = -1;               // write end of the parent's notify pipe
   pid_t parent_pid = 0;
+  ProcessNames names;               // namespace / instance parts of the ident and file names
   std::function<void()> drop_inherited;  // closes the parent's loop, pidfile handle, pipe end
 };
 

@@ -70,11 +70,50 @@ InstanceConfig digest(const config::VrrpInstance& in) {
   return c;
 }
 
+// `keyword [ARG…]` kept verbatim in global_defs (config/keywords_global.cc accepts these without
+// acting on them; the daemon does).
+const config::RawStatement* global_raw(const config::Config& cfg, std::string_view keyword) {
+  const config::RawStatement* found = nullptr;
+  for (const auto& r : cfg.global_defs.ignored) {
+    if (!r.words.empty() && r.words.front() == keyword) found = &r;  // the last one wins
+  }
+  return found;
+}
+
+std::string raw_arg(const config::RawStatement* r) {
+  return r != nullptr && r->words.size() > 1 ? r->words[1] : std::string();
+}
+
+// keepalived's true/false words for optional boolean arguments; no argument = true.
+bool raw_flag(const config::RawStatement* r) {
+  if (r == nullptr) return false;
+  if (r->words.size() < 2) return true;
+  const std::string& v = r->words[1];
+  return !(v == "false" || v == "no" || v == "off" || v == "0");
+}
+
+ProcessSettings settings_of(const config::Config& cfg) {
+  ProcessSettings p;
+  p.net_namespace = *cfg.net_namespace;
+  p.instance = *cfg.instance;
+  p.use_pid_dir = *cfg.use_pid_dir;
+  p.state_dump_file = raw_arg(global_raw(cfg, "state_dump_file"));
+  p.stats_dump_file = raw_arg(global_raw(cfg, "stats_dump_file"));
+  p.json_dump_file = raw_arg(global_raw(cfg, "json_dump_file"));
+  p.data_use_instance = raw_flag(global_raw(cfg, "data_use_instance"));
+  if (const auto* r = global_raw(cfg, "reload_check_config")) {
+    p.reload_check_config = true;
+    p.reload_check_log = raw_arg(r);
+  }
+  return p;
+}
+
 RunConfig digest(const config::Config& cfg) {
   RunConfig rc;
   rc.router_id = *cfg.global_defs.router_id;
   rc.child_wait_time = std::chrono::duration_cast<std::chrono::milliseconds>(*cfg.child_wait_time);
   rc.json_version = static_cast<int>(*cfg.global_defs.json_version);
+  rc.settings = settings_of(cfg);
   for (const auto& in : cfg.vrrp_instances) rc.instances.push_back(digest(in));
   return rc;
 }
@@ -117,6 +156,7 @@ class CheckedConfigLoader final : public ConfigLoader {
     auto checked = config::check_config(path, opts_);
     for (const auto& d : checked.diagnostics) r.messages.push_back(d.str());
     r.test_exit_code = checked.exit_code;
+    if (checked.config) r.settings = settings_of(*checked.config);
     // vigil runs a configuration only if it has no error: -t code 0, or 6 (scripts configured
     // without script security, which keepalived runs with). Code 5 ("errors keepalived would
     // correct and run with") is refused — stricter than keepalived, see docs/compat.md.

@@ -21,6 +21,9 @@ struct LoadResult {
   std::vector<std::string> messages;  // diagnostics, one per line ("file:line:col: error: …")
   int test_exit_code = 0;             // what `-t` would exit with (keepalived: 0/4/5/6)
   bool missing = false;               // the main file does not exist (daemon exits 6)
+  // What the file says about process-level settings, as far as it could be parsed (also when
+  // `config` is nullopt because of errors elsewhere).
+  std::optional<ProcessSettings> settings;
 };
 
 class ConfigLoader {

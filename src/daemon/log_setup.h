@@ -17,16 +17,11 @@
 
 #include "daemon/log.h"
 #include "daemon/options.h"
+#include "daemon/run_config.h"
 
 namespace vigil::daemon {
 
 enum class ProcessRole { parent, vrrp_child };
-
-// The parts `instance NAME` and the network namespace add to idents and file names.
-struct ProcessNames {
-  std::string net_namespace;
-  std::string instance;
-};
 
 std::string syslog_ident(ProcessRole role, const ProcessNames& names);
 

@@ -22,6 +22,7 @@
 #include "daemon/options.h"
 #include "daemon/parent.h"
 #include "daemon/pidfile.h"
+#include "daemon/process_paths.h"
 #include "daemon/systemd_notify.h"
 #include "daemon/version_text.h"
 #include "event/loop.h"
@@ -104,6 +105,12 @@ int run_daemon(const std::vector<std::string>& args, Options o) {
 
   auto loader = make_config_loader(o);
   LoadResult initial = loader->load(o.config_file);
+  // `net_namespace NAME` in the file (and no -s): enter it, then read the file again there —
+  // its interface names are the namespace's.
+  if (o.net_namespace.empty() && initial.settings && !initial.settings->net_namespace.empty()) {
+    if (!enter_namespace(initial.settings->net_namespace, log)) return kExitFatal;
+    initial = loader->load(o.config_file);
+  }
   if (initial.missing) {
     for (const auto& m : initial.messages) log.error("{}", m);
     log.info("Stopped {}", compat_version_line());
@@ -124,13 +131,28 @@ int run_daemon(const std::vector<std::string>& args, Options o) {
     }
   }
 
+  const ProcessSettings settings = initial.settings.value_or(ProcessSettings{});
+  const ProcessNames names = process_names(o, settings);
+  if (!names.empty()) configure_logger(log, o, ProcessRole::parent, names);  // idents with the names
+  const PidfilePaths paths = pidfile_paths(o, names, settings.use_pid_dir);
+  o.pidfile = paths.main;
+  o.vrrp_pidfile = paths.vrrp;
+  for (const auto& dir : paths.dirs) (void)::mkdir(dir.c_str(), 0755);
+
   if (!o.dont_fork) {
-    log.clear_sinks();  // syslog is reopened below in the daemon process
+    log.clear_sinks();  // flushed here; reopened below in the daemon process
     if (!daemonise(o.log_console)) return kExitFatal;
-    configure_logger(log, o, ProcessRole::parent);
+    configure_logger(log, o, ProcessRole::parent, names);
   }
   SystemdNotifier systemd(o.dont_fork);
 
+  // Directories we made for the pidfiles go when the daemon does, if nothing else is in them.
+  struct RemoveDirs {
+    const std::vector<std::string>& dirs;
+    ~RemoveDirs() {
+      for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) (void)::rmdir(it->c_str());
+    }
+  } remove_dirs{paths.dirs};
   auto main_pf = Pidfile::acquire(o.pidfile);
   if (!main_pf) {
     log.error("{}", main_pf.error().message);
@@ -160,7 +182,7 @@ int run_daemon(const std::vector<std::string>& args, Options o) {
                                                                          : LogLevel::info,
                                       m);
                             }});
-    Parent parent({o, log, *loader, loop, systemd, *main_pf, *vrrp_pf}, std::move(initial.config));
+    Parent parent({o, names, log, *loader, loop, systemd, *main_pf, *vrrp_pf}, std::move(initial.config));
     parent.start();
     code = loop.run();
   }

@@ -149,8 +149,8 @@ ParseResult parse_command_line(std::span<const std::string> args) {
         return r;
       }
       case 'f': o.config_file = optarg; break;
-      case 'p': o.pidfile = optarg; break;
-      case 'r': o.vrrp_pidfile = optarg; break;
+      case 'p': o.pidfile = optarg; o.pidfile_given = true; break;
+      case 'r': o.vrrp_pidfile = optarg; o.vrrp_pidfile_given = true; break;
       case 'c': o.checkers_pidfile = optarg; break;
       case 'b': o.bfd_pidfile = optarg; break;
       case 'P': o.vrrp_only = true; break;

@@ -38,6 +38,8 @@ struct Options {
   std::string vrrp_pidfile{kDefaultVrrpPidfile};  // -r
   std::string checkers_pidfile{kDefaultCheckersPidfile};  // -c (accepted; vigil runs no checker)
   std::string bfd_pidfile{kDefaultBfdPidfile};            // -b (accepted; vigil runs no BFD)
+  bool pidfile_given = false;       // -p was on the command line (beats instance/namespace names)
+  bool vrrp_pidfile_given = false;  // -r likewise
 
   bool vrrp_only = false;        // -P
   bool check_only = false;       // -C (vigil has no checker: nothing to run)

@@ -1,6 +1,7 @@
 #include "daemon/parent.h"
 
 #include <fcntl.h>
+#include <spawn.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -11,6 +12,7 @@
 #include "daemon/child.h"
 #include "daemon/dump_files.h"
 #include "daemon/exit_codes.h"
+#include "daemon/process_paths.h"
 #include "daemon/signal_names.h"
 
 namespace vigil::daemon {
@@ -87,6 +89,7 @@ void Parent::start_child() {
     setup.vrrp_pidfile = &d_.vrrp_pidfile;
     setup.notify_fd = notify_write_;
     setup.parent_pid = parent;
+    setup.names = d_.names;
     setup.drop_inherited = [this] {
       d_.loop.close_after_fork();  // we are inside one of its callbacks: never return into it
       d_.main_pidfile.abandon();
@@ -187,14 +190,76 @@ void Parent::on_notify(const Fired& f) {
 
 void Parent::reload() {
   if (stopping_) return;
-  if (reloading_) {
+  if (reloading_ || config_test_pid_ > 0) {
     reload_queued_ = true;
     return;
   }
   d_.log.info("Reloading ...");
   d_.systemd.reloading();
+  if (config_ && config_->settings.reload_check_config) {
+    check_then_reload();
+  } else {
+    apply_reload();
+  }
+}
+
+// keepalived forks `keepalived --config-test=LOG` and reloads only if it exits 0.
+void Parent::check_then_reload() {
+  const auto& s = config_->settings;
+  const std::string log = s.reload_check_log.empty() ? "/dev/null" : s.reload_check_log;
+  std::vector<std::string> args = {"vigild", "--config-test=" + log, "-f", d_.options.config_file};
+  if (!d_.options.config_id.empty()) args.push_back("--config-id=" + d_.options.config_id);
+  if (d_.options.all_config) args.push_back("-e");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  // posix_spawn: safe from a process with threads (the log writers), unlike fork + code.
+  const int err = ::posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, argv.data(), environ);
+  if (err != 0) {
+    d_.log.error("Unable to run the configuration check ({}) - reloading without it", std::strerror(err));
+    apply_reload();
+    return;
+  }
+  config_test_pid_ = pid;
+  config_test_task_ = d_.loop.add_child(pid, [this](const Fired& f) { on_config_test_done(f); });
+}
+
+void Parent::on_config_test_done(const Fired& f) {
+  config_test_pid_ = 0;
+  if (stopping_) return;
+  const int code = f.exit_code();
+  if (code != 0) {
+    const auto& log = config_->settings.reload_check_log;
+    d_.log.error("New config failed validation{} - not reloading",
+                 log.empty() ? "" : fmt::format(", see {} for details", log));
+    d_.systemd.ready(::getpid());
+    if (reload_queued_) {
+      reload_queued_ = false;
+      reload();
+    }
+    return;
+  }
+  apply_reload();
+}
+
+void Parent::apply_reload() {
   auto loaded = d_.loader.load(d_.options.config_file);
   for (const auto& m : loaded.messages) d_.log.error("{}", m);
+  if (loaded.config) {
+    // keepalived abandons a reload that would rename the process's namespace or instance.
+    const auto& ns = loaded.config->settings.net_namespace;
+    const char* what = nullptr;
+    if (loaded.config->settings.instance != d_.names.instance) {
+      what = "instance name";
+    } else if (d_.options.net_namespace.empty() && ns != d_.names.net_namespace) {
+      what = "network namespace";
+    }
+    if (what != nullptr) {
+      d_.log.error("Cannot change {} at a reload - please restart keepalived", what);
+      loaded.config.reset();
+    }
+  }
   if (!loaded.config) {
     d_.log.error("Reload aborted: configuration '{}' has errors - keeping the running configuration",
                  d_.options.config_file);
@@ -256,7 +321,9 @@ void Parent::dump_parent_data() {
   text += "------< Processes >------\n";
   text += fmt::format(" Parent pid = {}\n", ::getpid());
   text += fmt::format(" VRRP child pid = {}\n", child_pid_);
-  if (int err = write_file_atomically(dump_paths(std::getenv("TMPDIR")).parent_data, text); err) {
+  const auto path = dump_paths(std::getenv("TMPDIR"), config_ ? config_->settings : ProcessSettings{},
+                               d_.names).parent_data;
+  if (int err = write_file_atomically(path, text); err) {
     d_.log.error("Unable to write parent data - {}", std::strerror(err));
   }
 }

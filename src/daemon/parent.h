@@ -5,8 +5,11 @@
 //    logs it; exit codes 1/2/4 (FATAL/CONFIG/missing permission) stop the whole daemon with that
 //    code; -R stops it instead of respawning;
 //  * SIGHUP → reload: the file is re-read and checked first; a broken file is reported and the
-//    running configuration kept (the child is not signalled). Otherwise the child gets SIGHUP and
-//    reports back on the notify pipe. A SIGHUP during a reload is queued (one);
+//    running configuration kept (the child is not signalled). With `reload_check_config [LOG]`
+//    the check is first made by a separate `vigild -t[LOG]` process, as keepalived does.
+//    A file that changes `instance` or `net_namespace` is refused (a restart is needed).
+//    Otherwise the child gets SIGHUP and reports back on the notify pipe. A SIGHUP during a
+//    reload is queued (one);
 //  * SIGTERM/SIGINT → stop: STOPPING=1, SIGTERM to the child, wait child_wait_time (default
 //    5 s), SIGKILL a straggler, then run() returns; the caller removes the pidfiles;
 //  * SIGUSR1 → keepalived_parent.data + forwarded; SIGUSR2, STATS_CLEAR, JSON → forwarded;
@@ -33,6 +36,7 @@ class Parent {
  public:
   struct Deps {
     const Options& options;
+    const ProcessNames& names;  // namespace / instance: idents, file names; fixed for our life
     Logger& log;
     ConfigLoader& loader;
     event::Loop& loop;
@@ -58,6 +62,9 @@ class Parent {
   void child_died(const event::Fired& f);
   void on_notify(const event::Fired& f);
   void reload();
+  void check_then_reload();
+  void on_config_test_done(const event::Fired& f);
+  void apply_reload();
   void finish_reload();
   void stop(int exit_code);
   void forward(int signo);
@@ -71,6 +78,8 @@ class Parent {
   event::TaskHandle child_task_;
   event::TaskHandle restart_timer_;
   event::TaskHandle notify_task_;
+  event::TaskHandle config_test_task_;  // reload_check_config: the `vigild -t` child
+  pid_t config_test_pid_ = 0;
   std::vector<event::TaskHandle> signal_tasks_;
   int notify_read_ = -1;
   int notify_write_ = -1;

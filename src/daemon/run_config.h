@@ -48,11 +48,36 @@ struct InstanceConfig {
   auto reload_key() const { return std::tie(vrid, ipv6, interface, unicast); }
 };
 
+// Process-level settings from the file (reference §1.4, §1.5, §3.2): they name the pidfiles,
+// syslog idents and dump files, and control reloads. Read even from a file with errors (the
+// namespace must be entered before the file's interface names can be checked).
+struct ProcessSettings {
+  std::string net_namespace;     // top-level `net_namespace NAME` (-s beats it)
+  std::string instance;          // top-level `instance NAME`
+  bool use_pid_dir = false;      // top-level `use_pid_dir`
+  std::string state_dump_file;   // global_defs: override the .data path (a file, or a directory)
+  std::string stats_dump_file;   // … the .stats path
+  std::string json_dump_file;    // … the .json path
+  bool data_use_instance = false;  // `_<namespace>_<instance>` before the dump files' extension
+  bool reload_check_config = false;  // `reload_check_config [LOG]`: test a new file in a child first
+  std::string reload_check_log;      // its LOG ("" = /dev/null, as keepalived)
+};
+
+// The parts `instance NAME` and the network namespace (-s, or `net_namespace`) add to syslog
+// idents, pidfile and dump file names. Fixed for the life of the daemon (a reload that would
+// change them is refused, as keepalived refuses it).
+struct ProcessNames {
+  std::string net_namespace;
+  std::string instance;
+  bool empty() const { return net_namespace.empty() && instance.empty(); }
+};
+
 struct RunConfig {
   std::vector<InstanceConfig> instances;
   std::string router_id;
   std::chrono::milliseconds child_wait_time{5000};
   int json_version = 1;
+  ProcessSettings settings;
   // The whole parsed model, for the VRRP engine (runtime/engine.h); shared and immutable.
   std::shared_ptr<const config::Config> model;
 };

@@ -115,6 +115,9 @@ TEST_F(VigildProcess, KilledChildIsRespawnedWithinOneSecond) {
   const pid_t fresh = kill_child_and_wait(kRespawnTimeout);
   ASSERT_NE(fresh, 0) << d->log();
   EXPECT_EQ(parent_of(fresh), d->pid());
+  // Log lines reach the console through the writer thread: wait for the last one (order is kept).
+  EXPECT_TRUE(wait_until([&] { return d->log_has(fmt::format("Starting VRRP child process, pid={}", fresh)); },
+                         kDumpTimeout));
   EXPECT_TRUE(d->log_has(fmt::format("pid {} exited due to signal 9 (Killed)", old)));
   EXPECT_TRUE(d->log_has(fmt::format("VRRP child process({}) died: Respawning", old)));
   EXPECT_TRUE(d->log_has("Restart of VRRP process delayed 0 seconds to limit respawn rate"));
@@ -185,7 +188,9 @@ TEST_F(VigildProcess, DumpSignalsWriteKeepalivedFiles) {
   EXPECT_NE(data_text.find("   Virtual Router ID = 51\n"), std::string::npos);
   EXPECT_NE(data_text.find("     10.9.9.9/24 dev d0 scope global\n"), std::string::npos);
   EXPECT_FALSE(read_file(parent).empty());
-  EXPECT_TRUE(d->log_has(fmt::format("Printing VRRP data for process({}) on signal", child_pid())));
+  EXPECT_TRUE(wait_until(
+      [&] { return d->log_has(fmt::format("Printing VRRP data for process({}) on signal", child_pid())); },
+      kDumpTimeout));
 
   ASSERT_EQ(signal_pid(d->pid(), SIGUSR2), 0);
   ASSERT_TRUE(wait_until([&] { return !read_file(stats).empty(); }, kDumpTimeout));
@@ -209,7 +214,7 @@ TEST_F(VigildProcess, DumpSignalsWriteKeepalivedFiles) {
   unlink(stats.c_str());
   ASSERT_EQ(signal_pid(d->pid(), SIGRTMAX - 1), 0);  // STATS_CLEAR
   ASSERT_TRUE(wait_until([&] { return !read_file(stats).empty(); }, kDumpTimeout));
-  EXPECT_TRUE(d->log_has("Printing and clearing VRRP stats"));
+  EXPECT_TRUE(wait_until([&] { return d->log_has("Printing and clearing VRRP stats"); }, kDumpTimeout));
 }
 
 TEST_F(VigildProcess, BrokenConfigOnReloadIsReportedAndOldOneKept) {
@@ -335,7 +340,8 @@ TEST_F(VigildProcess, DaemonisesWithoutDashN) {
 TEST_F(VigildProcess, LogFilesPerProcess) {
   const std::string log = dir_.file("k.log");
   auto d = start({"-g" + log});
-  EXPECT_NE(read_file(log).find("Starting VRRP child process"), std::string::npos);
+  EXPECT_TRUE(wait_until(
+      [&] { return read_file(log).find("Starting VRRP child process") != std::string::npos; }, kDumpTimeout));
   ASSERT_EQ(signal_pid(d->pid(), SIGUSR1), 0);
   EXPECT_TRUE(wait_until(
       [&] { return read_file(dir_.file("k_vrrp.log")).find("Printing VRRP data") != std::string::npos; },
