@@ -32,14 +32,23 @@ class VrrpChild {
 
   // Loads the config and starts the runtime; returns an exit code if the child cannot run.
   std::optional<int> start() {
-    auto loaded = setup_.loader->load(setup_.options->config_file);
-    for (const auto& m : loaded.messages) log_.error("{}", m);
-    if (!loaded.config) {
-      log_.error("VRRP child process: configuration '{}' cannot be used", setup_.options->config_file);
-      return kExitConfig;
+    // The parent's checked configuration came with fork(): the child runs exactly the text the
+    // parent validated (keepalived's in-memory copy) without parsing it again. Without one (the
+    // file did not check out) the child reads the file to report why, and exits CONFIG.
+    std::optional<RunConfig> own;
+    const RunConfig* cfg = setup_.config;
+    if (cfg == nullptr) {
+      auto loaded = setup_.loader->load(setup_.options->config_file);
+      for (const auto& m : loaded.messages) log_.error("{}", m);
+      if (!loaded.config) {
+        log_.error("VRRP child process: configuration '{}' cannot be used", setup_.options->config_file);
+        return kExitConfig;
+      }
+      own = std::move(loaded.config);
+      cfg = &*own;
     }
-    settings_ = loaded.config->settings;
-    runtime_.start(*loaded.config);
+    settings_ = cfg->settings;
+    runtime_.start(*cfg);
     install_signals();
     tell_parent(kNotifyLoaded);
     return std::nullopt;

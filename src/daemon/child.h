@@ -7,7 +7,8 @@
 //     caller's `drop_inherited` callback, and stop talking to systemd;
 //  3. open its own logger (ident Keepalived_vrrp), build a fresh Loop, write its pid into the
 //     VRRP pidfile, install its signal tasks;
-//  4. load the configuration; unusable → exit 2 (CONFIG: the parent stops the daemon);
+//  4. take the parent's checked configuration (inherited memory; without one, read the file:
+//     unusable → exit 2, CONFIG: the parent stops the daemon);
 //     otherwise start the runtime and tell the parent (one byte 'L' on the notify pipe);
 //  5. run the loop. SIGHUP: reload ('R' to the parent when done). SIGUSR1/SIGUSR2/STATS_CLEAR/
 //     JSON: the dumps. SIGTERM/SIGINT: two-phase stop — phase 1 in start_terminate, a linger
@@ -35,6 +36,9 @@ struct ChildSetup {
   int notify_fd = -1;               // write end of the parent's notify pipe
   pid_t parent_pid = 0;
   ProcessNames names;               // namespace / instance parts of the ident and file names
+  // The configuration the parent read and checked (its memory, inherited by fork); null when
+  // the file did not check out: the child then reads it itself to report the problem.
+  const RunConfig* config = nullptr;
   std::function<void()> drop_inherited;  // closes the parent's loop, pidfile handle, pipe end
 };
 

@@ -90,6 +90,7 @@ void Parent::start_child() {
     setup.notify_fd = notify_write_;
     setup.parent_pid = parent;
     setup.names = d_.names;
+    setup.config = config_ ? &*config_ : nullptr;
     setup.drop_inherited = [this] {
       d_.loop.close_after_fork();  // we are inside one of its callbacks: never return into it
       d_.main_pidfile.abandon();

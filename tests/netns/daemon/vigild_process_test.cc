@@ -135,6 +135,8 @@ TEST_F(VigildProcess, QuickDeathsFollowTheBackoff) {
     ASSERT_NE(fresh, 0) << "no restart after a " << delay << " s back-off\n" << d->log();
     const auto took = std::chrono::steady_clock::now() - t0;
     EXPECT_GE(took, std::chrono::seconds(delay) - 50ms) << delay;
+    std::printf("back-off %d s: new child after %.1f ms\n", delay,
+                std::chrono::duration<double, std::milli>(took).count());
   }
   ASSERT_EQ(signal_pid(child_pid(), SIGKILL), 0);
   ASSERT_TRUE(wait_until([&] { return d->log_has("delayed 16 seconds"); }, kRespawnTimeout));
@@ -397,6 +399,27 @@ TEST_F(VigildProcess, DumpConfToTheLog) {
   auto d = start({"-d"});
   EXPECT_TRUE(d->log_has("\"virtual_router_id\": 51")) << d->log();
   EXPECT_TRUE(alive(child_pid()));
+}
+
+}  // namespace
+}  // namespace vigil::daemon::test
+
+namespace vigil::daemon::test {
+namespace {
+
+// A respawned child runs the configuration the parent checked (inherited with fork), not
+// whatever the file holds now: an edit in progress cannot turn a crash into a stopped daemon.
+TEST_F(VigildProcess, RespawnedChildRunsTheParentsCheckedConfig) {
+  auto d = start();
+  write_file(conf_, "vrrp_instance VI_1 {\n  state BACKUP\n");  // broken, and not reloaded
+  const pid_t fresh = kill_child_and_wait(kRespawnTimeout);
+  ASSERT_NE(fresh, 0) << d->log();
+  const std::string json = dir_.file("keepalived.json");
+  ASSERT_EQ(signal_pid(d->pid(), SIGRTMIN + 2), 0);
+  ASSERT_TRUE(wait_until([&] { return !read_file(json).empty(); }, kDumpTimeout)) << d->log();
+  EXPECT_EQ(nlohmann::json::parse(read_file(json))[0]["data"]["vrid"], 51);
+  EXPECT_TRUE(alive(d->pid()));
+  EXPECT_FALSE(d->log_has("permanent error"));
 }
 
 }  // namespace
