@@ -139,6 +139,9 @@ namespace {
 // allocation, no locks, no libc state, no errno), nothing instrumented.
 __attribute__((no_sanitize("address", "undefined"))) int child_main(void* p) {
   auto* a = static_cast<ChildArgs*>(p);
+  // Cloned with CLONE_FILES (the parent need not copy its fd table for us): our own copy now,
+  // before any fd is touched, so the dup3/close_range below never reach the parent's fds.
+  if (raw(SYS_unshare, CLONE_FILES) != 0) child_exit(127);
   const ZeroKernelSigaction dfl;
   for (long sig = 1; sig < _NSIG; ++sig) {
     if (sig == SIGKILL || sig == SIGSTOP) continue;
@@ -244,9 +247,19 @@ net::Result<pid_t> Spawner::spawn(const SpawnCommand& cmd, const Credentials& cr
                              SpawnOptions opts) {
   // The child inherits our scheduling and drops realtime priority / nice itself just before
   // exec, as keepalived's script children do.
-  const int policy = ::sched_getscheduler(0);
-  errno = 0;
-  const int nice_value = ::getpriority(PRIO_PROCESS, 0);
+  // Our policy and nice value, re-read at most every kSchedRecheck (two system calls saved per
+  // spawn; the daemon changes them once, at start-up).
+  timespec t{};
+  ::clock_gettime(CLOCK_MONOTONIC_COARSE, &t);
+  const std::int64_t now_ns = std::int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;
+  if (sched_checked_ns_ < 0 || now_ns - sched_checked_ns_ >= kSchedRecheck.count()) {
+    sched_checked_ns_ = now_ns;
+    const int policy = ::sched_getscheduler(0);
+    errno = 0;
+    const int nice_value = ::getpriority(PRIO_PROCESS, 0);
+    reset_sched_ = policy == SCHED_RR || policy == SCHED_FIFO;
+    reset_nice_ = errno == 0 && nice_value != 0;
+  }
   ChildArgs base;
   base.envp = env_.data();
   base.uid = creds.uid;
@@ -254,8 +267,8 @@ net::Result<pid_t> Spawner::spawn(const SpawnCommand& cmd, const Credentials& cr
   base.change_ids = creds.change;
   base.opts = opts;
   base.dev_null = dev_null_.get();
-  base.reset_sched = policy == SCHED_RR || policy == SCHED_FIFO;
-  base.reset_nice = errno == 0 && nice_value != 0;
+  base.reset_sched = reset_sched_;
+  base.reset_nice = reset_nice_;
 
   Slot* slot = nullptr;
   for (std::size_t k = 0; k < slots_.size() && slot == nullptr; ++k) {
@@ -282,7 +295,7 @@ net::Result<pid_t> Spawner::spawn(const SpawnCommand& cmd, const Credentials& cr
     slot->args.groups = slot->groups.data();
     slot->args.ngroups = slot->groups.size();
     __atomic_store_n(&slot->tid, 1, __ATOMIC_RELEASE);
-    pid = ::clone(child_main, slot->stack_top, CLONE_VM | CLONE_CHILD_CLEARTID | SIGCHLD,
+    pid = ::clone(child_main, slot->stack_top, CLONE_VM | CLONE_FILES | CLONE_CHILD_CLEARTID | SIGCHLD,
                   &slot->args, nullptr, nullptr, &slot->tid);
     clone_errno = errno;
     if (pid < 0) __atomic_store_n(&slot->tid, 0, __ATOMIC_RELEASE);
@@ -295,7 +308,7 @@ net::Result<pid_t> Spawner::spawn(const SpawnCommand& cmd, const Credentials& cr
     args.groups = creds.groups.data();
     args.ngroups = creds.groups.size();
     pid = ::clone(child_main, static_cast<char*>(stack_) + kVforkStack,
-                  CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
+                  CLONE_VM | CLONE_FILES | CLONE_VFORK | SIGCHLD, &args);
     clone_errno = errno;
     last_exec_errno_ = args.exec_errno;
     ++blocking_spawns_;

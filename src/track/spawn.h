@@ -23,6 +23,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -99,6 +100,12 @@ class Spawner {
   bool async_ = false;
   int last_exec_errno_ = 0;
   std::uint64_t blocking_spawns_ = 0;
+  std::int64_t sched_checked_ns_ = -1;  // CLOCK_MONOTONIC_COARSE of the last policy/nice read
+  bool reset_sched_ = false;
+  bool reset_nice_ = false;
 };
+
+// How long spawn() trusts its last reading of vigil's scheduling policy and nice value.
+inline constexpr std::chrono::nanoseconds kSchedRecheck = std::chrono::seconds(1);
 
 }  // namespace vigil::track
