@@ -12,6 +12,7 @@
 //               Skipped when not root or keepalived/ip is missing.
 //
 // Usage: bench_tracking [seconds=20] [scripts=500] [runs=1] [--no-keepalived] [--rt N] [--blocking]
+//   --no-keepalived: the runner only (no daemons: vigild nor keepalived).
 //   --blocking: vigil's spawner in SpawnMode::blocking (CLONE_VFORK) instead of concurrent.
 //   --rt N: run vigil under SCHED_RR priority N and give keepalived `vrrp_rt_priority N` — what
 //   keepalived recommends against scheduling latency (reference §2.3); scripts drop it before exec.

@@ -1,6 +1,7 @@
 // The spawner on its own, in both modes: many children, exec failures, scripts without #!.
 #include "track/spawn.h"
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,6 +37,35 @@ TEST_P(TrackSpawn, ManyChildrenAllRunAndExitZero) {
     EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
   }
   EXPECT_EQ(spawner.in_flight(), 0u);  // every child has exec'd and exited
+}
+
+// Children share our fd table until they unshare it (CLONE_FILES): their /dev/null on 0-2 and
+// their close_range must never reach ours.
+TEST_P(TrackSpawn, ChildrenLeaveOurFdsAlone) {
+  int p[2];
+  ASSERT_EQ(::pipe(p), 0);
+  struct stat before[3];
+  for (int fd = 0; fd <= 2; ++fd) ASSERT_EQ(::fstat(fd, &before[fd]), 0);
+  Spawner spawner(GetParam());
+  const auto cmd = SpawnCommand::make("/bin/true", {"true"});
+  std::vector<pid_t> pids;
+  for (int i = 0; i < 50; ++i) {
+    auto pid = spawner.spawn(cmd, Credentials{});
+    ASSERT_TRUE(pid.has_value()) << pid.error().str();
+    pids.push_back(*pid);
+  }
+  for (pid_t pid : pids) wait_status(pid);
+  for (int fd = 0; fd <= 2; ++fd) {
+    struct stat now;
+    ASSERT_EQ(::fstat(fd, &now), 0);
+    EXPECT_EQ(now.st_ino, before[fd].st_ino) << "fd " << fd;
+    EXPECT_EQ(now.st_dev, before[fd].st_dev) << "fd " << fd;
+  }
+  EXPECT_EQ(::write(p[1], "x", 1), 1);  // our pipe is still open at both ends
+  char c = 0;
+  EXPECT_EQ(::read(p[0], &c, 1), 1);
+  ::close(p[0]);
+  ::close(p[1]);
 }
 
 TEST_P(TrackSpawn, ExecFailureExits127) {
