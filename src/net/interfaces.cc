@@ -31,23 +31,31 @@ Result<std::vector<AddressEvent>> addresses_of(Netlink& nl, int ifindex, int fam
   return out;
 }
 
-Result<vrrp::IpAddress> primary_ipv4(Netlink& nl, int ifindex) {
-  auto addrs = addresses_of(nl, ifindex, AF_INET);
-  if (!addrs) return addrs.error();
-  for (const auto& a : *addrs) {
-    if ((a.flags & IFA_F_SECONDARY) == 0) return a.address;
+Result<vrrp::IpAddress> primary_ipv4_in(const std::vector<AddressEvent>& addrs, int ifindex) {
+  for (const auto& a : addrs) {
+    if (a.ifindex == ifindex && a.address.is_v4() && (a.flags & IFA_F_SECONDARY) == 0) return a.address;
   }
   return make_error(ENOENT, fmt::format("no IPv4 address on interface {}", ifindex));
 }
 
-Result<vrrp::IpAddress> link_local_ipv6(Netlink& nl, int ifindex) {
-  auto addrs = addresses_of(nl, ifindex, AF_INET6);
-  if (!addrs) return addrs.error();
-  for (const auto& a : *addrs) {
+Result<vrrp::IpAddress> link_local_ipv6_in(const std::vector<AddressEvent>& addrs, int ifindex) {
+  for (const auto& a : addrs) {
     bool usable = (a.flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)) == 0;
-    if (usable && a.address.is_link_local()) return a.address;
+    if (a.ifindex == ifindex && !a.address.is_v4() && usable && a.address.is_link_local()) return a.address;
   }
   return make_error(ENOENT, fmt::format("no usable IPv6 link-local address on interface {}", ifindex));
+}
+
+Result<vrrp::IpAddress> primary_ipv4(Netlink& nl, int ifindex) {
+  auto addrs = nl.dump_addresses(AF_INET);
+  if (!addrs) return addrs.error();
+  return primary_ipv4_in(*addrs, ifindex);
+}
+
+Result<vrrp::IpAddress> link_local_ipv6(Netlink& nl, int ifindex) {
+  auto addrs = nl.dump_addresses(AF_INET6);
+  if (!addrs) return addrs.error();
+  return link_local_ipv6_in(*addrs, ifindex);
 }
 
 }  // namespace vigil::net

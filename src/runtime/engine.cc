@@ -17,6 +17,7 @@ Engine::Engine(event::Loop& loop, LogFn log,
 
 Engine::~Engine() {
   // Timers and read tasks are cancelled by their handles; VMACs removed by net::Vmac.
+  flush_netlink();
   for (auto& in : instances_) release_channel(*in);
 }
 
@@ -35,14 +36,15 @@ void Engine::start(std::shared_ptr<const config::Config> cfg) {
   open_monitor();
   open_notifier();
   open_scripts();
-  for (const auto& vi : config_->vrrp_instances) add_instance(vi);
+  KernelView kv(*nl_);
+  for (const auto& vi : config_->vrrp_instances) add_instance(vi, kv);
   rebuild_sync_groups();
   if (trackers_) trackers_->start();  // first /proc scan now; scripts' first runs are timers
   for (auto& in : instances_) startup(*in);
 }
 
-void Engine::add_instance(const config::VrrpInstance& vi) {
-  auto built = build_instance(*config_, vi, *nl_);
+void Engine::add_instance(const config::VrrpInstance& vi, KernelView& kv) {
+  auto built = build_instance(*config_, vi, kv);
   if (!built) {
     log(vrrp::LogLevel::error, fmt::format("({}) cannot be started: {}", vi.name, built.error().str()));
     failed_.push_back(vi.name);
@@ -119,13 +121,15 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
   auto old_config = config_;  // the old instances' Expectations view nothing in it, but keep it alive
   config_ = std::move(cfg);
   if (!nl_) return;
+  flush_netlink();  // queued changes first: the reload diff below talks to the kernel directly
   if (monitor_needs_reopen()) open_monitor();
   if (!notifier_) open_notifier();
   open_scripts();
   failed_.clear();
   std::vector<std::unique_ptr<RtInstance>> next;
+  KernelView kv(*nl_);
   for (const auto& vi : config_->vrrp_instances) {
-    auto built = build_instance(*config_, vi, *nl_);
+    auto built = build_instance(*config_, vi, kv);
     if (!built) {
       log(vrrp::LogLevel::error, fmt::format("({}) cannot be started: {}", vi.name, built.error().str()));
       failed_.push_back(vi.name);
@@ -176,6 +180,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
       stopping_.push_back(std::move(old));
     }
   }
+  flush_netlink();  // before any instance object can go away
   instances_ = std::move(next);
   std::vector<RtInstance*> fresh;  // new instances: sockets first, then groups, then start-up
   for (auto& in : instances_) {
@@ -200,11 +205,13 @@ std::chrono::milliseconds Engine::stop_phase1() {
   stopped_ = true;
   monitor_task_.cancel();
   for (auto& in : instances_) retire(*in);
+  flush_netlink();  // every priority-0 advert is out; now the VIPs go, in one batch
   // keepalived lingers ~1 s so IGMP/MLD leaves go out before the process exits.
   return instances_.empty() ? std::chrono::milliseconds(0) : std::chrono::milliseconds(1000);
 }
 
 void Engine::stop_phase2() {
+  flush_netlink();
   for (auto& in : instances_) in->vmac.reset();
   stopping_.clear();
   channels_.clear();

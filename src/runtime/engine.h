@@ -50,6 +50,7 @@
 namespace vigil::runtime {
 
 using LogFn = std::function<void(vrrp::LogLevel, std::string_view)>;
+class KernelView;  // instance_builder.h
 
 // One instance as the dumps need it.
 struct InstanceView {
@@ -85,7 +86,7 @@ class Engine {
 
  private:
   // Setup (engine.cc)
-  void add_instance(const config::VrrpInstance& vi);
+  void add_instance(const config::VrrpInstance& vi, KernelView& kv);
   Channel* channel_for(RtInstance& in);
   void release_channel(RtInstance& in);
   void startup(RtInstance& in);
@@ -99,6 +100,7 @@ class Engine {
   void send_advert(RtInstance& in, vrrp::Priority p);
   void change_vips(RtInstance& in, bool install);
   void change_routes(RtInstance& in, bool install, bool rules);
+  void flush_netlink();  // sends the queued VIP/route/rule changes of every instance at once
   void send_garps(RtInstance& in, std::uint32_t count);
   void on_state_changed(RtInstance& in, const vrrp::Action& a);
   void on_timer(RtInstance& in, vrrp::Timer t);
@@ -146,6 +148,17 @@ class Engine {
   std::vector<std::unique_ptr<RtSyncGroup>> sync_groups_;
   std::vector<std::unique_ptr<RtInstance>> stopping_;  // left the config: kept until stop_phase2
   std::array<std::uint8_t, vrrp::kIpv4HeaderSize + vrrp::kMaxMessageSize> txbuf_{};
+  // Netlink changes queued by change_vips/change_routes in this loop pass, flushed together by
+  // a zero-delay task (a mass failover: one batch, not one round trip per instance).
+  struct NlChange {
+    RtInstance* in;
+    enum class What : std::uint8_t { vip, route, rule } what;
+    std::uint32_t index;  // into vip_specs / route_specs / rule_specs
+    bool install;
+  };
+  std::vector<NlChange> nl_changes_;
+  std::optional<net::NetlinkBatch> nl_batch_;
+  event::TaskHandle nl_flush_;
   bool stopped_ = false;
 };
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include <sys/socket.h>
+
 #include "net/interfaces.h"
 #include "net/sysctl.h"
 
@@ -67,9 +69,11 @@ vrrp::ChecksumRule checksum_rule(const config::VrrpInstance& vi) {
 }
 
 // Resolves the interface a VIP line names (its `dev`, else the instance's sending interface).
-net::Result<int> vip_ifindex(net::Netlink& nl, const config::AddressLine& a, int instance_ifindex) {
+net::Result<int> vip_ifindex(KernelView& kv, const config::AddressLine& a, int instance_ifindex) {
   if (a.dev.empty()) return instance_ifindex;
-  return net::ifindex_of(nl, a.dev);
+  auto l = kv.link(a.dev);
+  if (!l) return l.error();
+  return l->ifindex;
 }
 
 std::optional<net::RouteType> route_type(config::RouteType t) {
@@ -132,11 +136,54 @@ vrrp::InstanceConfig fsm_config_of(const config::Config& cfg, const config::Vrrp
   return c;
 }
 
+net::Result<net::LinkEvent> KernelView::link(const std::string& name) {
+  if (auto it = by_name_.find(name); it != by_name_.end()) return it->second;
+  auto l = nl_.get_link(name);
+  if (l) by_name_.emplace(name, *l);
+  return l;
+}
+
+net::Result<net::LinkEvent> KernelView::link(int ifindex) {
+  if (auto it = by_index_.find(ifindex); it != by_index_.end()) return it->second;
+  auto l = nl_.get_link(ifindex);
+  if (l) by_index_.emplace(ifindex, *l);
+  return l;
+}
+
+net::Result<const std::vector<net::AddressEvent>*> KernelView::addresses(int family) {
+  auto& slot = family == AF_INET ? v4_ : v6_;
+  if (!slot) {
+    auto d = nl_.dump_addresses(family);
+    if (!d) return d.error();
+    slot.emplace(std::move(*d));
+  }
+  return &*slot;
+}
+
+net::Result<vrrp::IpAddress> KernelView::primary_ipv4(int ifindex) {
+  auto a = addresses(AF_INET);
+  if (!a) return a.error();
+  return net::primary_ipv4_in(**a, ifindex);
+}
+
+net::Result<vrrp::IpAddress> KernelView::link_local_ipv6(int ifindex) {
+  auto a = addresses(AF_INET6);
+  if (!a) return a.error();
+  return net::link_local_ipv6_in(**a, ifindex);
+}
+
+std::optional<IpAddress> KernelView::source_address(Family family, int ifindex) {
+  auto p = family == Family::inet ? primary_ipv4(ifindex) : link_local_ipv6(ifindex);
+  if (!p) return std::nullopt;
+  return *p;
+}
+
 net::Result<std::unique_ptr<RtInstance>> build_instance(const config::Config& cfg,
                                                         const config::VrrpInstance& vi,
-                                                        net::Netlink& nl) {
+                                                        KernelView& kv) {
   const std::string& ifname = *vi.interface;
-  auto base = net::ifindex_of(nl, ifname);
+  auto base_link = kv.link(ifname);
+  net::Result<int> base = base_link ? net::Result<int>(base_link->ifindex) : net::Result<int>(base_link.error());
   if (!base) return net::make_error(base.error().code, fmt::format("({}) interface {}: {}", vi.name, ifname, base.error().str()));
 
   // The family is the first VIP's (config rules derive the same), else the source's.
@@ -148,7 +195,7 @@ net::Result<std::unique_ptr<RtInstance>> build_instance(const config::Config& cf
   // No usable source address on the interface is not an error: the instance starts in FAULT
   // and leaves it when one appears (reference §4.10; the engine follows address events).
   const bool auto_source = !(vi.mcast_src_ip.is_set && vi.mcast_src_ip->family() == family);
-  std::optional<IpAddress> found = auto_source ? auto_source_address(nl, family, *base) : *vi.mcast_src_ip;
+  std::optional<IpAddress> found = auto_source ? kv.source_address(family, *base) : *vi.mcast_src_ip;
   const IpAddress source = found.value_or(unspecified_address(family));
 
   const vrrp::InstanceConfig fc = fsm_config_of(cfg, vi, source);
@@ -174,7 +221,7 @@ net::Result<std::unique_ptr<RtInstance>> build_instance(const config::Config& cf
     in->mac = in->vmac->mac();
     vip_dev = in->vmac->name();
   } else {
-    auto link = nl.get_link(*base);
+    auto link = kv.link(*base);
     if (!link) return link.error();
     std::copy_n(link->mac.begin(), std::min<std::size_t>(link->mac.size(), 6), in->mac.begin());
     in->link_up = link->oper_up();
@@ -186,7 +233,7 @@ net::Result<std::unique_ptr<RtInstance>> build_instance(const config::Config& cf
   }
   for (const auto* list : {&vi.virtual_ipaddress, &vi.virtual_ipaddress_excluded}) {
     for (const auto& a : *list) {
-      auto idx = vip_ifindex(nl, a, in->ifindex);
+      auto idx = vip_ifindex(kv, a, in->ifindex);
       if (!idx) return net::make_error(idx.error().code, fmt::format("({}) VIP {}: {}", vi.name, a.addr.to_string(), idx.error().str()));
       in->vip_specs.push_back(address_spec(a, *idx));
       in->vip_texts.push_back(vip_text(a, vip_dev));
@@ -209,9 +256,9 @@ net::Result<std::unique_ptr<RtInstance>> build_instance(const config::Config& cf
     }
     rs.gateway = r.via;
     if (!r.dev.empty()) {
-      auto idx = net::ifindex_of(nl, r.dev);
-      if (!idx) return net::make_error(idx.error().code, fmt::format("({}) route dev {}: {}", vi.name, r.dev, idx.error().str()));
-      rs.oif = *idx;
+      auto dev = kv.link(r.dev);
+      if (!dev) return net::make_error(dev.error().code, fmt::format("({}) route dev {}: {}", vi.name, r.dev, dev.error().str()));
+      rs.oif = dev->ifindex;
     } else if (*type == net::RouteType::unicast && !r.via) {
       rs.oif = in->ifindex;
     }

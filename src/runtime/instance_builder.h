@@ -1,6 +1,7 @@
 // runtime/instance_builder.h — one config::VrrpInstance → one RtInstance, ready to run.
 //
-//   auto built = build_instance(cfg, cfg.vrrp_instances[i], nl);
+//   KernelView kv(nl);                                 // one per start-up / reload pass
+//   auto built = build_instance(cfg, cfg.vrrp_instances[i], kv);
 //   if (!built) log(built.error().str());            // e.g. interface gone: the instance is skipped
 //
 // Maps the typed model onto the state machine's InstanceConfig (priorities, intervals, preempt,
@@ -10,8 +11,11 @@
 // when `use_vmac` is set. Does not open VRRP sockets: instances share those (channel.h).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "config/model.h"
 #include "net/netlink.h"
@@ -20,9 +24,32 @@
 
 namespace vigil::runtime {
 
+// What the kernel knows about links and addresses, read once per start-up or reload pass:
+// 1,000 instances on 4 interfaces cost 4 link lookups and one address dump per family, not
+// 1,000 of each (at a reload the master's dump holds every VIP: per-instance dumps were
+// quadratic). Only successful lookups are kept; drop the view when the pass ends.
+class KernelView {
+ public:
+  explicit KernelView(net::Netlink& nl) : nl_(nl) {}
+  net::Netlink& nl() { return nl_; }
+  net::Result<net::LinkEvent> link(const std::string& name);
+  net::Result<net::LinkEvent> link(int ifindex);
+  net::Result<vrrp::IpAddress> primary_ipv4(int ifindex);
+  net::Result<vrrp::IpAddress> link_local_ipv6(int ifindex);
+  // auto_source_address() from this view.
+  std::optional<vrrp::IpAddress> source_address(vrrp::Family family, int ifindex);
+
+ private:
+  net::Result<const std::vector<net::AddressEvent>*> addresses(int family);
+  net::Netlink& nl_;
+  std::map<std::string, net::LinkEvent> by_name_;
+  std::map<int, net::LinkEvent> by_index_;
+  std::optional<std::vector<net::AddressEvent>> v4_, v6_;
+};
+
 net::Result<std::unique_ptr<RtInstance>> build_instance(const config::Config& cfg,
                                                         const config::VrrpInstance& vi,
-                                                        net::Netlink& nl);
+                                                        KernelView& kv);
 
 // The state machine's view of an instance (pure: no lookups). `source` is the tie-break address.
 vrrp::InstanceConfig fsm_config_of(const config::Config& cfg, const config::VrrpInstance& vi,
