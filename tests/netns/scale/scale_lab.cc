@@ -201,7 +201,7 @@ void Daemon::start() {
       char* line = nullptr;
       std::size_t cap = 0;
       while (::getline(&line, &cap, in) > 0) {
-        copy << line;
+        copy << line << std::flush;  // ready() looks for "Startup complete" in the copy
         ++lines_;
         timespec ms{0, 1000000};
         ::nanosleep(&ms, nullptr);
@@ -333,39 +333,62 @@ std::int64_t realtime_ns() {
 
 WireCapture::WireCapture(const ScaleLab& lab) {
   NetnsScope in(lab.bridge_ns());
-  // Port ifindex → interface number k (eth<k> of the routers); the ports see what the routers send.
+  // One socket bound to each bridge port (port k of router a/b = its eth<k>): a bound packet
+  // socket taps only that device, so the capture adds little to the senders' softirq work.
   for (int k = 0; k < lab.ifaces(); ++k) {
     for (const char* role : {"a", "b"}) {
       const std::string port = k == 0 ? (role[0] == 'a' ? "p1" : "p2") : fmt::format("{}{}", role, k);
-      ports_.push_back(static_cast<int>(::if_nametoindex(port.c_str())));
+      int fd = ::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+      if (fd < 0) throw std::runtime_error("WireCapture: socket: " + std::string(std::strerror(errno)));
+      fds_.push_back(fd);
       port_if_.push_back(k);
+      int on = 1, big = 16 << 20;
+      ::setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+      ::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big);
+      sockaddr_ll sll{};
+      sll.sll_family = AF_PACKET;
+      sll.sll_protocol = htons(ETH_P_ALL);
+      sll.sll_ifindex = static_cast<int>(::if_nametoindex(port.c_str()));
+      if (sll.sll_ifindex == 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&sll), sizeof sll) != 0) {
+        throw std::runtime_error("WireCapture: bind to " + port + ": " + std::strerror(errno));
+      }
     }
   }
-  fd_ = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
-  if (fd_ < 0) throw std::runtime_error("WireCapture: socket: " + std::string(std::strerror(errno)));
-  int on = 1, big = 64 << 20;
-  ::setsockopt(fd_, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
-  ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big);
   thread_ = std::thread([this] { run(); });
 }
 
 WireCapture::~WireCapture() {
   stop_ = true;
   if (thread_.joinable()) thread_.join();
-  if (fd_ >= 0) ::close(fd_);
+  for (int fd : fds_) ::close(fd);
 }
 
 void WireCapture::run() {
   constexpr int kBatch = 64;
-  std::vector<std::array<std::uint8_t, 256>> bufs(kBatch);
-  std::vector<std::array<std::uint8_t, 256>> ctl(kBatch);
+  Buffers bufs(kBatch);
+  Buffers ctl(kBatch);
   std::vector<sockaddr_ll> from(kBatch);
   std::vector<iovec> iov(kBatch);
   std::vector<mmsghdr> msgs(kBatch);
   std::vector<Advert> local;
+  std::vector<pollfd> pfds;
+  for (int fd : fds_) pfds.push_back(pollfd{fd, POLLIN, 0});
   while (!stop_) {
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, 50) <= 0) continue;
+    if (::poll(pfds.data(), pfds.size(), 50) <= 0) continue;
+    for (std::size_t s = 0; s < pfds.size(); ++s) {
+      if ((pfds[s].revents & POLLIN) == 0) continue;
+      read_port(fds_[s], static_cast<std::uint16_t>(port_if_[s]), bufs, ctl, from, iov, msgs, local);
+    }
+    std::lock_guard lock(mu_);
+    seen_.insert(seen_.end(), local.begin(), local.end());
+    local.clear();
+  }
+}
+
+void WireCapture::read_port(int fd, std::uint16_t iface, Buffers& bufs, Buffers& ctl, std::vector<sockaddr_ll>& from,
+                            std::vector<iovec>& iov, std::vector<mmsghdr>& msgs, std::vector<Advert>& local) {
+  constexpr int kBatch = 64;
+  for (;;) {
     for (int i = 0; i < kBatch; ++i) {
       iov[i] = {bufs[i].data(), bufs[i].size()};
       msgs[i] = {};
@@ -376,14 +399,10 @@ void WireCapture::run() {
       msgs[i].msg_hdr.msg_control = ctl[i].data();
       msgs[i].msg_hdr.msg_controllen = ctl[i].size();
     }
-    int n = ::recvmmsg(fd_, msgs.data(), kBatch, MSG_DONTWAIT, nullptr);
-    if (n <= 0) continue;
-    local.clear();
+    int n = ::recvmmsg(fd, msgs.data(), kBatch, MSG_DONTWAIT, nullptr);
+    if (n <= 0) return;
     for (int i = 0; i < n; ++i) {
       if (from[i].sll_pkttype == PACKET_OUTGOING) continue;
-      auto port = std::find(ports_.begin(), ports_.end(), from[i].sll_ifindex);
-      if (port == ports_.end()) continue;
-      const auto iface = static_cast<std::uint16_t>(port_if_[static_cast<std::size_t>(port - ports_.begin())]);
       const std::uint8_t* b = bufs[i].data();
       std::size_t len = std::min<std::size_t>(msgs[i].msg_len, bufs[i].size());
       std::int64_t t = 0;
@@ -407,15 +426,16 @@ void WireCapture::run() {
       std::uint32_t src = static_cast<std::uint32_t>(ip[12]) << 24 | ip[13] << 16 | ip[14] << 8 | ip[15];
       local.push_back(Advert{t, iface, vr[1], vr[2], src});
     }
-    std::lock_guard lock(mu_);
-    seen_.insert(seen_.end(), local.begin(), local.end());
+    if (n < kBatch) return;
   }
 }
 
 std::size_t WireCapture::dropped() const {
-  tpacket_stats st{};
-  socklen_t len = sizeof st;
-  if (::getsockopt(fd_, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0) drops_ += st.tp_drops;
+  for (int fd : fds_) {
+    tpacket_stats st{};
+    socklen_t len = sizeof st;
+    if (::getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0) drops_ += st.tp_drops;
+  }
   return drops_;
 }
 

@@ -18,8 +18,12 @@
 // Processes are killed by PID and namespaces deleted on destruction (and by remove_stale_*).
 #pragma once
 
+#include <linux/if_packet.h>
+#include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -135,10 +139,12 @@ class WireCapture {
   std::size_t dropped() const;  // kernel drops (PACKET_STATISTICS)
 
  private:
+  using Buffers = std::vector<std::array<std::uint8_t, 256>>;
   void run();
-  int fd_ = -1;
-  std::vector<int> ports_;
-  std::vector<int> port_if_;
+  void read_port(int fd, std::uint16_t iface, Buffers& bufs, Buffers& ctl, std::vector<sockaddr_ll>& from,
+                 std::vector<iovec>& iov, std::vector<mmsghdr>& msgs, std::vector<Advert>& local);
+  std::vector<int> fds_;     // one per bridge port
+  std::vector<int> port_if_;  // k of the port's eth<k>
   std::atomic<bool> stop_{false};
   mutable std::mutex mu_;
   std::vector<Advert> seen_;
