@@ -172,11 +172,17 @@ std::optional<Steady> steady(ScaleLab& lab, Pair& p, std::chrono::seconds window
 
 // Time from SIGTERM to the master until the backup owns every VIP.
 Fig graceful(ScaleLab& lab, Pair& p, int instances, std::chrono::milliseconds timeout) {
+  WireCapture cap(lab);     // for the breakdown below (not part of the measured figure)
   sleep_for(1300ms);  // a phase unrelated to the advert timers
   const auto t0 = Clock::now();
+  const auto rt0 = realtime_ns();
   p.a->term();
   auto took = time_until(t0, [&] { return lab.vip_count("b") == instances; }, timeout, 500us);
   p.a->wait_exit(10s);
+  const auto z = cap.priority_zero_after(rt0);
+  progress(fmt::format("  graceful: {} priority-0 adverts, first {:.1f} ms, last {:.1f} ms after SIGTERM; all VIPs at {}",
+                       z.count, static_cast<double>(z.first_ns - rt0) / 1e6, static_cast<double>(z.last_ns - rt0) / 1e6,
+                       took ? fmt::format("{:.1f} ms", *took) : std::string("never")));
   return took;
 }
 

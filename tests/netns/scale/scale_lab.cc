@@ -439,6 +439,18 @@ std::size_t WireCapture::dropped() const {
   return drops_;
 }
 
+WireCapture::Span WireCapture::priority_zero_after(std::int64_t t0) const {
+  Span s;
+  std::lock_guard lock(mu_);
+  for (const auto& a : seen_) {
+    if (a.t_ns < t0 || a.priority != 0) continue;
+    if (s.count == 0 || a.t_ns < s.first_ns) s.first_ns = a.t_ns;
+    if (s.count == 0 || a.t_ns > s.last_ns) s.last_ns = a.t_ns;
+    ++s.count;
+  }
+  return s;
+}
+
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());

@@ -137,6 +137,12 @@ class WireCapture {
   // Gaps between consecutive priority>0 adverts of each (interface, VRID) inside [t0, t1] (realtime ns).
   GapStats gaps(std::int64_t t0, std::int64_t t1) const;
   std::size_t dropped() const;  // kernel drops (PACKET_STATISTICS)
+  // Priority-0 adverts (a master stopping) seen after t0: how many, first and last time.
+  struct Span {
+    std::size_t count = 0;
+    std::int64_t first_ns = 0, last_ns = 0;
+  };
+  Span priority_zero_after(std::int64_t t0) const;
 
  private:
   using Buffers = std::vector<std::array<std::uint8_t, 256>>;
