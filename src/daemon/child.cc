@@ -157,6 +157,7 @@ int child_main(ChildSetup& setup) {
                      log.log(s == event::Severity::error ? LogLevel::err : LogLevel::info, m);
                    }});
   EngineRuntime runtime(loop, log);
+  runtime.keep_addresses_on_stop(setup.options->dont_release_vrrp);
   VrrpChild child(setup, log, loop, runtime);
   if (auto failed = child.start()) return *failed;
   const int code = loop.run();

@@ -20,6 +20,8 @@ namespace vigil::daemon {
 class EngineRuntime final : public VrrpRuntime {
  public:
   EngineRuntime(event::Loop& loop, Logger& log);
+  // -V: leave VIPs, virtual routes and rules in place when stopping.
+  void keep_addresses_on_stop(bool keep) { engine_.keep_addresses_on_stop(keep); }
 
   void start(const RunConfig& cfg) override;
   void reload(const RunConfig& cfg) override;

@@ -79,6 +79,8 @@ class Engine {
   void reload(std::shared_ptr<const config::Config> cfg);
   // Masters send priority 0 and drop their VIPs; every instance reaches STOP. Returns the linger.
   std::chrono::milliseconds stop_phase1();
+  // -V (--dont-release-vrrp): stopping leaves VIPs, virtual routes and rules in place.
+  void keep_addresses_on_stop(bool keep) { keep_on_stop_ = keep; }
   void stop_phase2();
 
   std::vector<InstanceView> snapshot() const;
@@ -160,6 +162,7 @@ class Engine {
   std::optional<net::NetlinkBatch> nl_batch_;
   event::TaskHandle nl_flush_;
   bool stopped_ = false;
+  bool keep_on_stop_ = false;
 };
 
 }  // namespace vigil::runtime

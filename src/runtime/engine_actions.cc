@@ -112,6 +112,7 @@ void Engine::send_advert(RtInstance& in, vrrp::Priority p) {
 
 void Engine::change_vips(RtInstance& in, bool install) {
   in.vips_installed = install;
+  if (!install && stopped_ && keep_on_stop_) return;  // -V
   if (!nl_ || in.vip_specs.empty()) return;
   if (!nl_batch_) nl_batch_.emplace(nl_->batch());
   for (std::uint32_t i = 0; i < in.vip_specs.size(); ++i) {
@@ -122,7 +123,7 @@ void Engine::change_vips(RtInstance& in, bool install) {
 }
 
 void Engine::change_routes(RtInstance& in, bool install, bool rules) {
-  if (!nl_) return;
+  if (!nl_ || (!install && stopped_ && keep_on_stop_)) return;  // -V
   if (install && !rules) {
     for (const auto& line : in.unsupported_lines) {
       log(LogLevel::warning, fmt::format("({}) {}: not supported by vigil yet - skipped", in.name, line));

@@ -71,9 +71,10 @@ class VipLifecycle : public ::testing::Test {
     write_file(conf_, master_config());
   }
 
-  std::unique_ptr<Vigild> start_master() {
-    auto d = std::make_unique<Vigild>(
-        ns_, dir_, std::vector<std::string>{"-n", "-l", "-G", "-f", conf_, "-p", pidfile_, "-r", vrrp_pidfile_});
+  std::unique_ptr<Vigild> start_master(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"-n", "-l", "-G", "-f", conf_, "-p", pidfile_, "-r", vrrp_pidfile_};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto d = std::make_unique<Vigild>(ns_, dir_, args);
     EXPECT_TRUE(wait_until([&] { return has_vip(ns_) && d->log_has("Entering MASTER STATE"); },
                            kMasterTimeout))
         << d->log();
@@ -161,6 +162,24 @@ TEST_F(VipLifecycle, ParentKilledChildReleasesVipAndExits) {
   const auto exit_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   std::printf("kill -9 parent: VIP released after %.1f ms, child gone after %.1f ms\n", release_ms, exit_ms);
   EXPECT_NE(::access(vrrp_pidfile_.c_str(), F_OK), 0);  // it removed its pidfile on the way out
+}
+
+// A clean stop releases the VIP; with -V (--dont-release-vrrp) it stays on the interface.
+TEST_F(VipLifecycle, StopReleasesVipUnlessDashV) {
+  {
+    auto d = start_master();
+    ASSERT_EQ(::kill(d->pid(), SIGTERM), 0);
+    // Two-phase stop: priority 0 + release at once, ~1 s linger; the parent waits for it.
+    ASSERT_EQ(d->wait_exit(kOrphanExitTimeout), 0) << d->log();
+    EXPECT_FALSE(has_vip(ns_));
+  }
+  auto d = start_master({"-V"});
+  AddressWatch watch(ns_.name());
+  ASSERT_TRUE(watch.ok());
+  ASSERT_EQ(::kill(d->pid(), SIGTERM), 0);
+  ASSERT_EQ(d->wait_exit(kOrphanExitTimeout), 0) << d->log();
+  EXPECT_TRUE(has_vip(ns_)) << "-V: the VIP must survive the stop";
+  EXPECT_EQ(watch.count("10.9.9.9", false), 0);
 }
 
 }  // namespace
