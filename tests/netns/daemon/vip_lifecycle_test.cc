@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "address_watch.h"
+#include "advert_capture.h"
 #include "harness.h"
 
 namespace vigil::daemon::test {
@@ -108,6 +109,8 @@ TEST_F(VipLifecycle, ReloadWithUnchangedConfigKeepsMasterAndVip) {
 
   AddressWatch watch(ns_.name());
   ASSERT_TRUE(watch.ok());
+  AdvertCapture adverts(ns_.name(), "d1");  // the veth peer: every advert d0 sends arrives here
+  ASSERT_TRUE(adverts.ok());
   const auto t0 = std::chrono::steady_clock::now();
   ASSERT_EQ(::kill(d->pid(), SIGHUP), 0);
   ASSERT_TRUE(wait_until([&] { return d->log().find("Reload complete", log_mark) != std::string::npos; },
@@ -129,6 +132,12 @@ TEST_F(VipLifecycle, ReloadWithUnchangedConfigKeepsMasterAndVip) {
       kReloadTimeout + 10 * kAdvert))
       << d->log();
 
+  // Issue 8: no advert gap > 1.5 × the interval across the reload (kernel receive times).
+  const auto gap = adverts.max_gap(51);
+  std::printf("largest advert gap across the reload: %.1f ms over %zu adverts\n",
+              std::chrono::duration<double, std::milli>(gap).count(), adverts.times(51).size());
+  EXPECT_GE(adverts.times(51).size(), 10u);
+  EXPECT_LE(gap, kAdvert * 3 / 2);
   EXPECT_EQ(watch.count("10.9.9.9", false), 0) << "the VIP was removed during the reload";
   EXPECT_EQ(watch.count("10.9.9.9", true), 0) << "the VIP was re-added during the reload";
   EXPECT_TRUE(has_vip(ns_));
