@@ -113,13 +113,14 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 Vigild::Vigild(const Netns& ns, const TempDir& dir, std::vector<std::string> args,
-               std::vector<std::string> extra_env, bool enter_ns)
+               std::vector<std::string> extra_env, bool enter_ns, std::vector<std::string> argv_override)
     : log_path_(dir.file(fmt::format("vigild-{}.log", g_counter++))) {
   const std::string netns_path = "/run/netns/" + ns.name();
   const int log_fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   std::vector<std::string> env = {"TMPDIR=" + dir.path(), "PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
   for (auto& e : extra_env) env.push_back(std::move(e));
   args.insert(args.begin(), VIGILD_PATH);
+  if (!argv_override.empty()) args = std::move(argv_override);
   pid_ = ::fork();
   if (pid_ == 0) {
     if (enter_ns) {

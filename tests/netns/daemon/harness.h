@@ -54,8 +54,10 @@ std::vector<std::string> lines_of(const std::string& text);
 class Vigild {
  public:
   // `enter_ns` false: start it in the test's own namespace (for -s NAME).
+  // `argv` (non-empty): run that command line instead (a wrapper that execs vigild in place).
   Vigild(const Netns& ns, const TempDir& dir, std::vector<std::string> args,
-         std::vector<std::string> extra_env = {}, bool enter_ns = true);
+         std::vector<std::string> extra_env = {}, bool enter_ns = true,
+         std::vector<std::string> argv = {});
   ~Vigild();  // SIGKILL + reap if still running
   pid_t pid() const { return pid_; }
   std::string log() const { return read_file(log_path_); }

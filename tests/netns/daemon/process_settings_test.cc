@@ -2,7 +2,9 @@
 // keywords (`state_dump_file`, `stats_dump_file`, `json_dump_file`, `data_use_instance`) and
 // `reload_check_config LOG`; a reload may not rename the instance.
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -126,6 +128,55 @@ TEST_F(ProcessSettingsTest, ReloadCheckConfigTestsTheNewFileInAChildFirst) {
   ASSERT_TRUE(wait_until([&] { return !read_file(json).empty(); }, kStepTimeout));
   EXPECT_EQ(nlohmann::json::parse(read_file(json))[0]["data"]["base_priority"], 150);
   EXPECT_EQ(pid_in(rpf).value_or(0), child);
+}
+
+// syslog as a log reader sees it: vigild runs in a private mount namespace whose /dev/log is the
+// test's datagram socket. Idents carry the instance name; the child logs to LOG_LOCAL1.
+TEST_F(ProcessSettingsTest, SyslogDatagramsCarryKeepalivedIdents) {
+  const std::string sock_path = dir_.file("log.sock");
+  const int sock = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  ASSERT_GE(sock, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock_path.c_str());
+  ASSERT_EQ(::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const int big = 4 << 20;
+  ::setsockopt(sock, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big);
+
+  write_file(conf_, one_instance_config(51, 100, "instance blue\n"));
+  const std::string pf = dir_.file("k.pid"), rpf = dir_.file("v.pid");
+  // A tmpfs on /dev in a mount namespace of its own: /dev/log → our socket, /dev/null for the
+  // daemon; the host's /dev is untouched.
+  const std::string script = fmt::format(
+      "mount -t tmpfs none /dev && mknod -m 666 /dev/null c 1 3 && ln -s {} /dev/log && exec {} -n -f {} -p {} -r {}",
+      sock_path, VIGILD_PATH, conf_, pf, rpf);
+  Vigild d(ns_, dir_, {}, {}, true, {"/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", script});
+  std::vector<std::string> got;
+  auto received = [&](const std::string& needle) {
+    char buf[2048];
+    for (ssize_t n; (n = ::recv(sock, buf, sizeof buf, 0)) > 0;) got.emplace_back(buf, static_cast<std::size_t>(n));
+    for (const auto& g : got) {
+      if (g.find(needle) != std::string::npos) return true;
+    }
+    return false;
+  };
+  ASSERT_TRUE(wait_until([&] { return received("Startup complete"); }, kStartTimeout)) << d.log();
+  const pid_t child = pid_in(rpf).value_or(0);
+  ASSERT_TRUE(wait_until([&] { return received(fmt::format("Keepalived_vrrp_blue[{}]: ", child)); }, kStepTimeout))
+      << d.log();
+  bool parent_line = false, child_line = false;
+  for (const auto& g : got) {
+    // <30> = daemon (3 << 3) + info (6); <142> = local1 (17 << 3) + info.
+    if (g.starts_with("<30>") && g.find(fmt::format(" Keepalived_blue[{}]: Starting VRRP child process", d.pid())) != std::string::npos) {
+      parent_line = true;
+    }
+    if (g.starts_with("<142>") && g.find(fmt::format(" Keepalived_vrrp_blue[{}]: ", child)) != std::string::npos) {
+      child_line = true;
+    }
+  }
+  EXPECT_TRUE(parent_line) << (got.empty() ? "" : got.front());
+  EXPECT_TRUE(child_line);
+  ::close(sock);
 }
 
 }  // namespace
