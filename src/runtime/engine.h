@@ -114,6 +114,8 @@ class Engine {
   void open_scripts();  // (re)configures the trackers (tracking.h) for config_
   void on_tracker(track::TrackedKind kind, std::size_t index);
   void track_link(int ifindex, bool up);
+  void track_source(const net::AddressEvent& ev);  // track_src_ip
+  bool source_present(const RtInstance& in);
   void recompute_priority(RtInstance& in, bool at_startup);
   void rebuild_sync_groups();
   void run_sync(RtSyncGroup& g, const std::vector<vrrp::SyncAction>& actions);

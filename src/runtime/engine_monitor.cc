@@ -171,6 +171,7 @@ void Engine::refresh_source(RtInstance& in, const std::optional<vrrp::IpAddress>
 
 void Engine::on_address(const net::AddressEvent& ev) {
   if (!nl_) return;
+  track_source(ev);  // track_src_ip (engine_tracking.cc)
   std::optional<std::optional<vrrp::IpAddress>> resolved;  // one lookup per event, shared
   for (auto& inp : instances_) {
     RtInstance& in = *inp;

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include <sys/socket.h>
+
 #include "runtime/engine.h"
 #include "runtime/notify_setup.h"
 
@@ -56,6 +58,13 @@ void Engine::open_scripts() {
 
 void Engine::attach_tracking(RtInstance& in, const config::VrrpInstance& vi) {
   in.dont_track_primary = *vi.dont_track_primary;
+  in.track_src_ip = *vi.track_src_ip && !in.auto_source;
+  // Not started yet (no socket): a configured source that is not on this host starts in FAULT.
+  if (in.track_src_ip && in.channel == nullptr && in.has_source && !source_present(in)) {
+    log(vrrp::LogLevel::warning, fmt::format("({}) source address {} is not configured on this host - "
+                                             "entering FAULT state (track_src_ip)", in.name, in.source.to_string()));
+    in.has_source = false;
+  }
   if (!trackers_) return;
   auto refs = trackers_->refs_of(*config_, vi, [this](std::string_view m) { log(vrrp::LogLevel::warning, m); });
   std::optional<track::PriorityResult> before;
@@ -72,6 +81,30 @@ void Engine::on_tracker(track::TrackedKind kind, std::size_t index) {
 
 void Engine::track_link(int ifindex, bool up) {
   if (trackers_) trackers_->on_link(ifindex, up);
+}
+
+bool Engine::source_present(const RtInstance& in) {
+  if (!nl_) return true;
+  auto all = nl_->dump_addresses(in.key.family == vrrp::Family::inet ? AF_INET : AF_INET6);
+  if (!all) return true;  // cannot tell: keep going
+  return std::any_of(all->begin(), all->end(), [&](const net::AddressEvent& a) { return a.address == in.source; });
+}
+
+// track_src_ip: an instance whose configured advert source (mcast_src_ip / unicast_src_ip) is
+// removed from the host goes to FAULT until the address is back (reference §3.3).
+void Engine::track_source(const net::AddressEvent& ev) {
+  for (auto& inp : instances_) {
+    RtInstance& in = *inp;
+    if (!in.track_src_ip || ev.family != in.key.family || ev.address != in.source) continue;
+    const bool present = ev.deleted ? source_present(in) : true;
+    if (present == in.has_source) continue;
+    const bool was = in.usable();
+    in.has_source = present;
+    log(vrrp::LogLevel::info, present ? fmt::format("({}) source address {} is back", in.name, in.source.to_string())
+                                      : fmt::format("({}) source address {} was removed - entering FAULT state",
+                                                    in.name, in.source.to_string()));
+    set_usable(in, was);
+  }
 }
 
 void Engine::recompute_priority(RtInstance& in, bool at_startup) {

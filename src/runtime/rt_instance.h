@@ -86,6 +86,7 @@ struct RtInstance {
 
   std::optional<track::InstanceTracking> tracking;  // track_* and its sync group's (tracking.h)
   bool dont_track_primary = false;               // its own interface going down is ignored
+  bool track_src_ip = false;                     // a configured source that vanishes → FAULT
   track::NotifyScripts scripts;                  // notify_master … notify (notify_setup.h)
 
   RtSyncGroup* sync = nullptr;                   // its vrrp_sync_group, if any

@@ -102,6 +102,21 @@ TEST(TrackObjects, TrackedFileValueTimesWeight) {
       << p.a->log();
 }
 
+// track_src_ip: a configured advert source that is removed from the host means FAULT.
+TEST(TrackObjects, TrackSrcIpFaultsWhenTheSourceGoes) {
+  Pair p("vtx");
+  const auto& a = p.topo.node("a");
+  sh(a.exec("ip addr add 10.99.0.201/24 dev eth0"));
+  p.start("", "  mcast_src_ip 10.99.0.201\n  track_src_ip\n");
+  ASSERT_TRUE(wait_until([&] { return p.a->state() == kMaster; }, kElected)) << p.a->log();
+  sh(a.exec("ip addr del 10.99.0.201/24 dev eth0"));
+  ASSERT_TRUE(wait_until([&] { return p.a->state() == kFault; }, 500ms)) << p.a->log();
+  EXPECT_NE(p.a->log().find("(VI_1) source address 10.99.0.201 was removed"), std::string::npos) << p.a->log();
+  ASSERT_TRUE(wait_until([&] { return p.b->state() == kMaster; }, kFailover));
+  sh(a.exec("ip addr add 10.99.0.201/24 dev eth0"));
+  ASSERT_TRUE(wait_until([&] { return p.a->state() == kMaster; }, kFailover)) << p.a->log();
+}
+
 // A copy of sleep with a name of its own (comm), started and killed by PID.
 class Proc {
  public:
