@@ -28,7 +28,7 @@ std::optional<AddressLine> parse_address_line(ParseCtx& ctx, std::span<const Tok
     return &words[++i];
   };
   for (std::size_t i = 1; i < words.size(); ++i) {
-    const std::string& w = words[i].text;
+    const std::string_view w = words[i].text;
     if (w == "brd" || w == "broadcast") {
       const Token* v = value(i);
       if (!v) return std::nullopt;

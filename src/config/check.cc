@@ -3,15 +3,26 @@
 #include <algorithm>
 #include <system_error>
 
+#include "config/keyword.h"
 #include "config/parser.h"
+#include "config/tree.h"
 
 namespace vigil::config {
 
 namespace {
 
-CheckResult finish(std::unique_ptr<SourceFiles> files, std::vector<Line>&& lines,
-                   Diagnostics& diags, const CheckOptions& opts) {
-  auto cfg = std::make_shared<Config>(parse_config(std::move(lines), diags));
+// Preprocess → statements → model, streaming: only the top-level statement being read has its
+// tokens in memory.
+template <class Feed>
+CheckResult run_check(std::unique_ptr<SourceFiles> files, Diagnostics& diags,
+                      const CheckOptions& opts, const Feed& feed) {
+  auto cfg = std::make_shared<Config>();
+  {
+    ParseCtx ctx(*cfg, diags);
+    StatementStream stream(diags, [&ctx](const Stmt& s) { parse_top_statement(ctx, s); });
+    feed(*files, [&stream](std::span<const Token> line) { stream.line(line); });
+    stream.finish();
+  }
   CheckResult r;
   r.facts = apply_rules(*cfg, opts.env, diags);
   r.exit_code = exit_code_for(diags, r.facts);
@@ -50,15 +61,17 @@ CheckResult check_config(const std::filesystem::path& path, const CheckOptions& 
     r.files = std::move(files);
     return r;
   }
-  auto lines = preprocess_file(path, opts.preprocess, *files, diags);
-  return finish(std::move(files), std::move(lines), diags, opts);
+  return run_check(std::move(files), diags, opts, [&](SourceFiles& f, const LineSink& sink) {
+    preprocess_file(path, opts.preprocess, f, diags, sink);
+  });
 }
 
 CheckResult check_text(std::string_view text, std::string_view name, const CheckOptions& opts) {
   auto files = std::make_unique<SourceFiles>();
   Diagnostics diags;
-  auto lines = preprocess_text(text, name, opts.preprocess, *files, diags);
-  return finish(std::move(files), std::move(lines), diags, opts);
+  return run_check(std::move(files), diags, opts, [&](SourceFiles& f, const LineSink& sink) {
+    preprocess_text(text, name, opts.preprocess, f, diags, sink);
+  });
 }
 
 }  // namespace vigil::config

@@ -155,7 +155,7 @@ void kw_secs(ParseCtx& ctx, const Stmt& s, object_of<M>& o) {
 template <auto M>
 void kw_string(ParseCtx& ctx, const Stmt& s, object_of<M>& o) {
   if (!ctx.need_args(s, 1, "VALUE")) return;
-  (o.*M).set(s.arg(0), s.loc());
+  (o.*M).set(std::string(s.arg(0)), s.loc());
 }
 
 template <auto M>
@@ -170,13 +170,13 @@ void kw_ip(ParseCtx& ctx, const Stmt& s, object_of<M>& o) {
 template <auto M>
 void kw_words(ParseCtx&, const Stmt& s, object_of<M>& o) {
   std::vector<std::string> w;
-  for (std::size_t i = 0; i < s.nargs(); ++i) w.push_back(s.arg(i));
+  for (std::size_t i = 0; i < s.nargs(); ++i) w.emplace_back(s.arg(i));
   (o.*M).set(std::move(w), s.loc());
 }
 
 inline RawStatement raw(const Stmt& s) {
   RawStatement r;
-  for (const auto& w : s.words) r.words.push_back(w.text);
+  for (const auto& w : s.words) r.words.emplace_back(w.text);
   r.block = s.has_block;
   r.loc = s.loc();
   return r;

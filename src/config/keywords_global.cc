@@ -17,14 +17,14 @@ constexpr std::int64_t kSec = 1'000'000;
 
 void g_script_user(ParseCtx& ctx, const Stmt& s, G& g) {
   if (!ctx.need_args(s, 1, "USER [GROUP]")) return;
-  std::string u = s.arg(0);
+  std::string u(s.arg(0));
   if (auto colon = u.find(':'); colon != std::string::npos) {
     g.script_group.set(u.substr(colon + 1), s.loc());
     u.resize(colon);
   }
   g.script_user.set(u, s.loc());
   if (s.nargs() > 1) {
-    std::string grp = s.arg(1);
+    std::string grp(s.arg(1));
     if (!grp.empty() && grp.front() == ':') grp.erase(0, 1);
     g.script_group.set(grp, s.loc());
   }
@@ -33,7 +33,8 @@ void g_script_user(ParseCtx& ctx, const Stmt& s, G& g) {
 template <std::optional<Fifo> G::*M>
 void g_fifo(ParseCtx& ctx, const Stmt& s, G& g) {
   if (!ctx.need_args(s, 1, "PATH [user [group]]")) return;
-  Fifo f{s.arg(0), s.nargs() > 1 ? s.arg(1) : "", s.nargs() > 2 ? s.arg(2) : "", s.loc()};
+  Fifo f{std::string(s.arg(0)), std::string(s.nargs() > 1 ? s.arg(1) : ""),
+          std::string(s.nargs() > 2 ? s.arg(2) : ""), s.loc()};
   g.*M = std::move(f);
 }
 
@@ -92,7 +93,7 @@ void g_min_auto_priority_delay(ParseCtx& ctx, const Stmt& s, G& g) {
 }
 
 void g_nftables(ParseCtx&, const Stmt& s, G& g) {
-  g.nftables.set(s.nargs() > 0 ? s.arg(0) : std::string("keepalived"), s.loc());
+  g.nftables.set(std::string(s.nargs() > 0 ? s.arg(0) : "keepalived"), s.loc());
 }
 
 void g_mcast_group(ParseCtx& ctx, const Stmt& s, G& g) {
@@ -108,7 +109,7 @@ void g_mcast_group(ParseCtx& ctx, const Stmt& s, G& g) {
 
 void g_rx_bufs_policy(ParseCtx& ctx, const Stmt& s, G& g) {
   if (!ctx.need_args(s, 1, "MTU|ADVERT|SIZE")) return;
-  g.vrrp_rx_bufs_policy.set(s.arg(0), s.loc());
+  g.vrrp_rx_bufs_policy.set(std::string(s.arg(0)), s.loc());
 }
 
 // Settings for keepalived's checker (LVS) and BFD processes: one warning for all of them.

@@ -17,7 +17,7 @@ constexpr std::int64_t kMaxSecs = 0x7fffffffLL * kSec;  // GARP timers: no pract
 
 void kw_state(ParseCtx& ctx, const Stmt& s, VI& vi) {
   if (!ctx.need_args(s, 1, "MASTER|BACKUP")) return;
-  const std::string& v = s.arg(0);
+  const std::string_view v = s.arg(0);
   if (v == "MASTER") return vi.state.set(InitialState::master, s.loc());
   if (v == "BACKUP") return vi.state.set(InitialState::backup, s.loc());
   ctx.error(s.arg_token(0), fmt::format("({}) unknown state '{}', defaulting to BACKUP: write "
@@ -28,11 +28,11 @@ void kw_state(ParseCtx& ctx, const Stmt& s, VI& vi) {
 
 void kw_interface(ParseCtx& ctx, const Stmt& s, VI& vi) {
   if (!ctx.need_args(s, 1, "IFNAME")) return;
-  const std::string& name = s.arg(0);
+  const std::string_view name = s.arg(0);
   if (name.size() > 15)
     return ctx.bad_value(s, 0, fmt::format("interface name '{}' is longer than 15 characters",
                                            name));
-  vi.interface.set(name, s.arg_token(0).loc);
+  vi.interface.set(std::string(name), s.arg_token(0).loc);
 }
 
 void kw_vrid(ParseCtx& ctx, const Stmt& s, VI& vi) {
@@ -122,7 +122,7 @@ void kw_unicast_peer(ParseCtx& ctx, const Stmt& s, VI& vi) {
     }
     UnicastPeer p{ip->addr, {}, {}, line.loc()};
     for (std::size_t i = 0; i < line.nargs(); ++i) {
-      const std::string& w = line.arg(i);
+      const std::string_view w = line.arg(i);
       if ((w == "min_ttl" || w == "max_ttl") && i + 1 < line.nargs()) {
         auto t = parse_uint(line.arg(i + 1), 0, 255);
         if (!t) {
@@ -150,7 +150,7 @@ void kw_old_unicast_checksum(ParseCtx& ctx, const Stmt& s, VI& vi) {
 
 void kw_authentication(ParseCtx& ctx, const Stmt& s, VI& vi) {
   for (const Stmt& a : s.block) {
-    const std::string& k = a.keyword().text;
+    const std::string_view k = a.keyword().text;
     if (k == "auth_type") {
       if (!ctx.need_args(a, 1, "PASS|AH")) continue;
       if (a.arg(0) == "PASS") {
@@ -164,7 +164,7 @@ void kw_authentication(ParseCtx& ctx, const Stmt& s, VI& vi) {
       }
     } else if (k == "auth_pass") {
       if (!ctx.need_args(a, 1, "PASSWORD")) continue;
-      std::string pass = a.arg(0);
+      std::string pass(a.arg(0));
       if (pass.size() > 8) {
         ctx.error(a.arg_token(0), "auth_pass is longer than 8 characters: truncated to "
                                   "8 (write at most 8)");
@@ -185,19 +185,19 @@ bool looks_like_mac(std::string_view w) {
 void kw_use_vmac(ParseCtx& ctx, const Stmt& s, VI& vi) {
   vi.use_vmac.set(true, s.loc());
   for (std::size_t i = 0; i < s.nargs(); ++i) {
-    const std::string& w = s.arg(i);
+    const std::string_view w = s.arg(i);
     if (w == "name" && i + 1 < s.nargs()) {
       ++i;
-      vi.vmac_name.set(s.arg(i), s.arg_token(i).loc);
+      vi.vmac_name.set(std::string(s.arg(i)), s.arg_token(i).loc);
     } else if (w == "netlink_notify_msg") {
       vi.vmac_netlink_notify_msg.set(true, s.arg_token(i).loc);
     } else if (w == "group" && i + 1 < s.nargs()) {
       ++i;
-      vi.vmac_group.set(s.arg(i), s.arg_token(i).loc);
+      vi.vmac_group.set(std::string(s.arg(i)), s.arg_token(i).loc);
     } else if (looks_like_mac(w)) {
-      vi.vmac_mac.set(w, s.arg_token(i).loc);
+      vi.vmac_mac.set(std::string(w), s.arg_token(i).loc);
     } else if (!vi.vmac_name.is_set && w.size() <= 15) {
-      vi.vmac_name.set(w, s.arg_token(i).loc);
+      vi.vmac_name.set(std::string(w), s.arg_token(i).loc);
     } else {
       ctx.error(s.arg_token(i), fmt::format("unexpected use_vmac option '{}': write 'use_vmac "
                                             "[NAME] [MAC] [netlink_notify_msg] [group G]'", w));

@@ -20,7 +20,7 @@ std::optional<Command> parse_command(ParseCtx& ctx, const Stmt& s, std::size_t f
     return std::nullopt;
   }
   if (s.nargs() > first + 1) {
-    std::string u = s.arg(first + 1);
+    std::string u(s.arg(first + 1));
     if (auto colon = u.find(':'); colon != std::string::npos) {
       c.group = u.substr(colon + 1);
       u.resize(colon);
@@ -28,7 +28,7 @@ std::optional<Command> parse_command(ParseCtx& ctx, const Stmt& s, std::size_t f
     c.user = u;
   }
   if (s.nargs() > first + 2) {
-    std::string g = s.arg(first + 2);
+    std::string g(s.arg(first + 2));
     if (!g.empty() && g.front() == ':') g.erase(0, 1);
     c.group = g;
   }
@@ -42,9 +42,9 @@ std::optional<Command> parse_command(ParseCtx& ctx, const Stmt& s, std::size_t f
 void parse_track_list(ParseCtx& ctx, const Stmt& s, std::vector<TrackRef>& out, int wmin,
                       int wmax, bool allow_noreverse) {
   for (const Stmt& e : s.block) {
-    TrackRef r{e.keyword().text, std::nullopt, false, e.loc()};
+    TrackRef r{std::string(e.keyword().text), std::nullopt, false, e.loc()};
     for (std::size_t i = 0; i < e.nargs(); ++i) {
-      const std::string& w = e.arg(i);
+      const std::string_view w = e.arg(i);
       if (w == "weight" && i + 1 < e.nargs()) {
         auto v = parse_int(e.arg(i + 1), wmin, wmax);
         if (!v) {
@@ -92,8 +92,8 @@ void script_weight(ParseCtx& ctx, const Stmt& s, VrrpScript& o) { kw_weight(ctx,
 
 void script_cmd(ParseCtx& ctx, const Stmt& s, VrrpScript& o) {
   if (!ctx.need_args(s, 1, "\"COMMAND args…\"")) return;
-  std::string cmd = s.arg(0);
-  for (std::size_t i = 1; i < s.nargs(); ++i) cmd += " " + s.arg(i);  // unquoted args join
+  std::string cmd(s.arg(0));
+  for (std::size_t i = 1; i < s.nargs(); ++i) (cmd += " ") += s.arg(i);  // unquoted args join
   o.script.set(cmd, s.arg_token(0).loc);
 }
 
@@ -107,14 +107,14 @@ void script_interval(ParseCtx& ctx, const Stmt& s, VrrpScript& o) {
 
 void script_user(ParseCtx& ctx, const Stmt& s, VrrpScript& o) {
   if (!ctx.need_args(s, 1, "USER [GROUP]")) return;
-  std::string u = s.arg(0);
+  std::string u(s.arg(0));
   if (auto colon = u.find(':'); colon != std::string::npos) {
     o.group.set(u.substr(colon + 1), s.loc());
     u.resize(colon);
   }
   o.user.set(u, s.loc());
   if (s.nargs() > 1) {
-    std::string g = s.arg(1);
+    std::string g(s.arg(1));
     if (!g.empty() && g.front() == ':') g.erase(0, 1);
     o.group.set(g, s.loc());
   }
@@ -160,9 +160,9 @@ constexpr auto kFileKeywords = std::to_array<Keyword<TrackFile>>({
 
 void process_cmd(ParseCtx& ctx, const Stmt& s, TrackProcess& o) {
   if (!ctx.need_args(s, 1, "NAME [args…]")) return;
-  o.process.set(s.arg(0), s.arg_token(0).loc);
+  o.process.set(std::string(s.arg(0)), s.arg_token(0).loc);
   std::vector<std::string> args;
-  for (std::size_t i = 1; i < s.nargs(); ++i) args.push_back(s.arg(i));
+  for (std::size_t i = 1; i < s.nargs(); ++i) args.emplace_back(s.arg(i));
   if (!args.empty()) o.args.set(std::move(args), s.loc());
 }
 
@@ -193,7 +193,7 @@ constexpr auto kProcessKeywords = std::to_array<Keyword<TrackProcess>>({
 void sg_group(ParseCtx& ctx, const Stmt& s, SyncGroup& g) {
   g.group_loc = s.loc();
   for (const Stmt& e : s.block) {
-    for (const Token& w : e.words) g.group.push_back(w.text);
+    for (const Token& w : e.words) g.group.emplace_back(w.text);
     if (e.has_block) ctx.error(e.keyword(), "unexpected block inside a sync group's group list");
   }
 }
@@ -239,11 +239,11 @@ constexpr auto kSyncGroupKeywords = std::to_array<Keyword<SyncGroup>>({
 
 void gg_interface(ParseCtx& ctx, const Stmt& s, GarpGroup& g) {
   if (!ctx.need_args(s, 1, "IFNAME")) return;
-  g.interfaces.push_back(s.arg(0));
+  g.interfaces.emplace_back(s.arg(0));
 }
 void gg_interfaces(ParseCtx&, const Stmt& s, GarpGroup& g) {
   for (const Stmt& e : s.block)
-    for (const Token& w : e.words) g.interfaces.push_back(w.text);
+    for (const Token& w : e.words) g.interfaces.emplace_back(w.text);
 }
 
 constexpr auto kGarpGroupKeywords = std::to_array<Keyword<GarpGroup>>({

@@ -77,8 +77,9 @@ LineView strip_space(LineView v) {
   return v.sub(begin, end - begin);
 }
 
-void tokenize(LineView v, std::vector<Token>& out, Diagnostics& diags) {
+void tokenize(LineView v, std::vector<Token>& out, Diagnostics& diags, SourceFiles* keep) {
   const std::string_view t = v.text;
+  const auto text = [keep](std::string_view s) { return keep ? keep->keep_copy(s) : s; };
   std::size_t i = 0;
   while (i < t.size()) {
     const char c = t[i];
@@ -87,7 +88,8 @@ void tokenize(LineView v, std::vector<Token>& out, Diagnostics& diags) {
       continue;
     }
     if (c == '{' || c == '}') {
-      out.push_back(Token{std::string(1, c), v.loc(i), false});
+      out.push_back(Token{c == '{' ? std::string_view("{") : std::string_view("}"), v.loc(i),
+                          false});
       ++i;
       continue;
     }
@@ -97,13 +99,13 @@ void tokenize(LineView v, std::vector<Token>& out, Diagnostics& diags) {
         diags.error(v.loc(i), "unterminated quote: add the closing '\"' on the same line");
         return;
       }
-      out.push_back(Token{std::string(t.substr(i + 1, close - i - 1)), v.loc(i), true});
+      out.push_back(Token{text(t.substr(i + 1, close - i - 1)), v.loc(i), true});
       i = close + 1;
       continue;
     }
     std::size_t end = i;
     while (end < t.size() && !(char_class(t[end]) & (kSpace | kBrace | kQuote))) ++end;
-    out.push_back(Token{std::string(t.substr(i, end - i)), v.loc(i), false});
+    out.push_back(Token{text(t.substr(i, end - i)), v.loc(i), false});
     i = end;
   }
 }

@@ -89,6 +89,8 @@ LineView strip_space(LineView v);
 
 // Splits a stripped line into tokens (appended to `out`). An unterminated quote is an error at
 // the quote; the quoted text up to the end of the line is then dropped, as keepalived does.
-void tokenize(LineView v, std::vector<Token>& out, Diagnostics& diags);
+// Token texts are views into v.text when `keep` is null (v.text is stable: a file's bytes held
+// by SourceFiles); otherwise each text is copied into `keep` first.
+void tokenize(LineView v, std::vector<Token>& out, Diagnostics& diags, SourceFiles* keep = nullptr);
 
 }  // namespace vigil::config::lex

@@ -37,7 +37,8 @@ void top_static_rules(ParseCtx& ctx, const Stmt& s, Config& c) {
 
 void top_linkbeat_interfaces(ParseCtx& ctx, const Stmt& s, Config& c) {
   for (const Stmt& l : s.block) {
-    LinkbeatInterface li{l.keyword().text, l.nargs() > 0 ? l.arg(0) : "", l.loc()};
+    LinkbeatInterface li{std::string(l.keyword().text), std::string(l.nargs() > 0 ? l.arg(0) : ""),
+                         l.loc()};
     if (!li.method.empty() && li.method != "MII" && li.method != "ETHTOOL" &&
         li.method != "IOCTL") {
       ctx.error(l.arg_token(0), fmt::format("unknown linkbeat method '{}': write MII, ETHTOOL or "
@@ -69,17 +70,17 @@ void top_up_down_delays(ParseCtx& ctx, const Stmt& s, Config& c) {
       }
       up = *u;
     }
-    c.interface_up_down_delays.push_back({l.keyword().text, *down, up, l.loc()});
+    c.interface_up_down_delays.push_back({std::string(l.keyword().text), *down, up, l.loc()});
   }
 }
 
 void top_track_group(ParseCtx& ctx, const Stmt& s, Config& c) {
   if (!ctx.need_args(s, 1, "NAME { group { VI_1 … } }")) return;
-  TrackGroup tg{s.arg(0), {}, s.arg_token(0).loc};
+  TrackGroup tg{std::string(s.arg(0)), {}, s.arg_token(0).loc};
   for (const Stmt& l : s.block) {
     if (l.keyword().text == "group" && l.has_block) {
       for (const Stmt& e : l.block)
-        for (const Token& w : e.words) tg.group.push_back(w.text);
+        for (const Token& w : e.words) tg.group.emplace_back(w.text);
     } else {
       ctx.error(l.keyword(), fmt::format("Unknown keyword '{}' in track_group: ignored",
                                            l.keyword().text));
@@ -91,7 +92,7 @@ void top_track_group(ParseCtx& ctx, const Stmt& s, Config& c) {
 template <Field<std::string> Config::*M>
 void top_string(ParseCtx& ctx, const Stmt& s, Config& c) {
   if (!ctx.need_args(s, 1, "NAME")) return;
-  (c.*M).set(s.arg(0), s.loc());
+  (c.*M).set(std::string(s.arg(0)), s.loc());
 }
 
 template <Field<bool> Config::*M>
@@ -109,7 +110,7 @@ void top_child_wait_time(ParseCtx& ctx, const Stmt& s, Config& c) {
 // keepalived's checker (LVS) and BFD sections: structure is checked by the tree builder, the
 // content is not vigil's business. Reported once per keyword, kept for the dump.
 void top_unsupported(ParseCtx& ctx, const Stmt& s, Config& c) {
-  if (ctx.first_time("unsupported:" + s.keyword().text))
+  if (ctx.first_time(fmt::format("unsupported:{}", s.keyword().text)))
     ctx.warning(s.keyword(), fmt::format("'{}' belongs to keepalived's checker/BFD side, which "
                                          "vigil does not support: ignored (reported once)",
                                          s.keyword().text));
@@ -152,32 +153,11 @@ void parse_top_statement(ParseCtx& ctx, const Stmt& s) {
   walk_block<Config>(ctx, std::span<const Stmt>(&s, 1), kTopKeywords, ctx.cfg, "the top level");
 }
 
-namespace {
-
-Config parse_with(const std::vector<Line>& lines, Diagnostics& diags,
-                  const std::function<void(const std::function<void(const Stmt&)>&)>& walk) {
+Config parse_config(const std::vector<Line>& lines, Diagnostics& diags) {
   Config cfg;
   ParseCtx ctx(cfg, diags);
-  // Reserve (about) exactly: instances are large, and vector growth would hold two copies.
-  cfg.vrrp_instances.reserve(static_cast<std::size_t>(
-      std::count_if(lines.begin(), lines.end(), [](const Line& l) {
-        return !l.tokens.front().quoted && l.tokens.front().text == "vrrp_instance";
-      })));
-  walk([&](const Stmt& s) {
-    walk_block<Config>(ctx, std::span<const Stmt>(&s, 1), kTopKeywords, cfg, "the top level");
-  });
+  for_each_statement(lines, diags, [&](const Stmt& s) { parse_top_statement(ctx, s); });
   return cfg;
-}
-
-}  // namespace
-
-Config parse_config(const std::vector<Line>& lines, Diagnostics& diags) {
-  return parse_with(lines, diags, [&](const auto& fn) { for_each_statement(lines, diags, fn); });
-}
-
-Config parse_config(std::vector<Line>&& lines, Diagnostics& diags) {
-  return parse_with(lines, diags,
-                    [&](const auto& fn) { for_each_statement_consuming(lines, diags, fn); });
 }
 
 }  // namespace vigil::config

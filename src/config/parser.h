@@ -19,7 +19,7 @@
 namespace vigil::config {
 
 Config parse_config(const std::vector<Line>& lines, Diagnostics& diags);
-// The same, freeing the tokens of each line once parsed (large files: lower peak memory).
-Config parse_config(std::vector<Line>&& lines, Diagnostics& diags);
+// check_config (config/check.h) streams instead: preprocessor → StatementStream (config/tree.h)
+// → parse_top_statement (config/keyword.h), one top-level statement at a time.
 
 }  // namespace vigil::config

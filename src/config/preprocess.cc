@@ -19,6 +19,7 @@
 // processed lines (a fatal diagnostic; what was read so far is returned).
 #include "config/preprocess.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -59,8 +60,10 @@ constexpr IncludeWord kIncludeWords[] = {
 
 class Preprocessor {
  public:
-  Preprocessor(const PreprocessOptions& opts, SourceFiles& files, Diagnostics& diags)
-      : opts_(opts), files_(files), diags_(diags), rng_(opts.random_seed ? opts.random_seed : 1) {
+  Preprocessor(const PreprocessOptions& opts, SourceFiles& files, Diagnostics& diags,
+               const LineSink& sink)
+      : opts_(opts), files_(files), diags_(diags), sink_(sink),
+        rng_(opts.random_seed ? opts.random_seed : 1) {
     config_id_ = opts.config_id.empty() ? default_config_id() : opts.config_id;
     instance_ = opts.instance_name.empty() ? config_id_ : opts.instance_name;
   }
@@ -68,13 +71,13 @@ class Preprocessor {
   // Reads a file; `from` is the include line (or no location for the main file).
   void read_file(const std::string& path, SourceLoc from, std::uint8_t checks);
   void read_text(std::string_view text, const std::string& name, std::uint8_t checks);
-  std::vector<Line> take() { return std::move(out_); }
 
  private:
   struct Frame {
     std::string pwd;        // ${_PWD}: absolute directory of the file
     std::string identity;   // for loop detection
     std::uint8_t checks;    // include_check in force while reading this file
+    std::string_view bytes; // the file's text (owned by files_): tokens may point into it
   };
 
   void run(std::string_view text, const std::string* name);
@@ -86,17 +89,17 @@ class Preprocessor {
   void repeat(LineView v, unsigned depth);
   bool count_line(SourceLoc loc);
   const lex::Definition* lookup(std::string_view name, std::string_view args);
-  void note_include_check(const Line& line);
+  void note_include_check(std::span<const Token> line);
 
   const PreprocessOptions& opts_;
   SourceFiles& files_;
   Diagnostics& diags_;
+  const LineSink& sink_;
   std::string config_id_;
   std::string instance_;
   std::mt19937 rng_;
   lex::DefineTable defs_;
   std::vector<Frame> stack_;
-  std::vector<Line> out_;
   std::size_t processed_ = 0;
   bool stopped_ = false;
   // multi-line definition being read
@@ -122,8 +125,14 @@ bool read_whole_file(const std::string& path, std::string& out) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return false;
   std::size_t size = 0;
-  while (true) {  // grow-and-read: no stack buffer (includes nest), no size guess to trust
-    out.resize(size + (size < 4096 ? 4096 : size));
+  // Sized from the file when it says (a regular file), so a large config is read into a buffer
+  // of its own size; grown while reading otherwise (pipes, /proc), with no size to trust.
+  struct stat st {};
+  std::size_t first = 4096;
+  if (::fstat(::fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+    first = static_cast<std::size_t>(st.st_size) + 1;  // +1: end of file is seen in one read
+  while (true) {
+    out.resize(size + (size == 0 ? first : size));
     const std::size_t n = std::fread(out.data() + size, 1, out.size() - size, f);
     size += n;
     if (size < out.size()) break;
@@ -171,19 +180,21 @@ void Preprocessor::read_file(const std::string& path, SourceLoc from, std::uint8
                  fmt::format("cannot read '{}': check the path and its permissions", path));
     return;
   }
-  stack_.push_back({parent_dir(path), std::move(identity), checks});
-  run(text, files_.intern(path));
+  const std::string_view bytes = files_.keep_text(std::move(text));
+  stack_.push_back({parent_dir(path), std::move(identity), checks, bytes});
+  run(bytes, files_.intern(path));
   stack_.pop_back();
 }
 
 void Preprocessor::read_text(std::string_view text, const std::string& name, std::uint8_t checks) {
-  stack_.push_back({parent_dir(name.empty() ? std::string("./-") : name), std::string(), checks});
-  run(text, files_.intern(name.empty() ? std::string_view("<text>") : std::string_view(name)));
+  const std::string_view bytes = files_.keep_text(std::string(text));
+  stack_.push_back(
+      {parent_dir(name.empty() ? std::string("./-") : name), std::string(), checks, bytes});
+  run(bytes, files_.intern(name.empty() ? std::string_view("<text>") : std::string_view(name)));
   stack_.pop_back();
 }
 
 void Preprocessor::run(std::string_view text, const std::string* name) {
-  out_.reserve(out_.size() + text.size() / 32);  // typical configs: ~30 bytes per line
   std::uint32_t line_no = 0;
   std::size_t pos = 0;
   while (pos < text.size() && !stopped_) {
@@ -361,14 +372,17 @@ void Preprocessor::process_line(LineView v, unsigned depth) {
     }
     return;
   }
+  // Text read straight from the file is kept by files_ already: tokens are views into it. Text
+  // made here (substitution, a joined line) is copied into files_ with the tokens.
+  const std::string_view bytes = stack_.back().bytes;
+  const auto at = reinterpret_cast<std::uintptr_t>(v.text.data());
+  const auto lo = reinterpret_cast<std::uintptr_t>(bytes.data());
+  const bool in_file = at >= lo && at + v.text.size() <= lo + bytes.size();
   scratch_tokens_.clear();
-  lex::tokenize(v, scratch_tokens_, diags_);
+  lex::tokenize(v, scratch_tokens_, diags_, in_file ? nullptr : &files_);
   if (scratch_tokens_.empty()) return;
-  Line line;  // sized once: most lines hold two or three tokens
-  line.tokens.assign(std::make_move_iterator(scratch_tokens_.begin()),
-                     std::make_move_iterator(scratch_tokens_.end()));
-  note_include_check(line);
-  out_.push_back(std::move(line));
+  note_include_check(scratch_tokens_);
+  sink_(scratch_tokens_);
 }
 
 void Preprocessor::define(LineView v, std::size_t name_len, std::string_view value,
@@ -421,15 +435,15 @@ const lex::Definition* Preprocessor::lookup(std::string_view name, std::string_v
 
 // `include_check` in global_defs changes the checks for the rest of the current file
 // (keepalived saves the setting per file).
-void Preprocessor::note_include_check(const Line& line) {
-  if (line.tokens[0].quoted || line.tokens[0].text != "include_check") return;
+void Preprocessor::note_include_check(std::span<const Token> line) {
+  if (line[0].quoted || line[0].text != "include_check") return;
   std::uint8_t& c = stack_.back().checks;
-  if (line.tokens.size() == 1) {
+  if (line.size() == 1) {
     c = kIncludeAll;
     return;
   }
-  for (std::size_t i = 1; i < line.tokens.size(); ++i) {
-    std::string_view w = line.tokens[i].text;
+  for (std::size_t i = 1; i < line.size(); ++i) {
+    std::string_view w = line[i].text;
     bool remove = false;
     if (w.starts_with('+')) {
       w.remove_prefix(1);
@@ -458,19 +472,41 @@ std::string default_config_id() {
   return id;
 }
 
+void preprocess_file(const std::filesystem::path& path, const PreprocessOptions& opts,
+                     SourceFiles& files, Diagnostics& diags, const LineSink& sink) {
+  Preprocessor p(opts, files, diags, sink);
+  p.read_file(path.string(), SourceLoc{}, opts.include_check);
+}
+
+void preprocess_text(std::string_view text, std::string_view name, const PreprocessOptions& opts,
+                     SourceFiles& files, Diagnostics& diags, const LineSink& sink) {
+  Preprocessor p(opts, files, diags, sink);
+  p.read_text(text, std::string(name), opts.include_check);
+}
+
+namespace {
+
+LineSink collect_into(std::vector<Line>& out) {
+  return [&out](std::span<const Token> tokens) {
+    out.push_back(Line{std::vector<Token>(tokens.begin(), tokens.end())});
+  };
+}
+
+}  // namespace
+
 std::vector<Line> preprocess_file(const std::filesystem::path& path, const PreprocessOptions& opts,
                                   SourceFiles& files, Diagnostics& diags) {
-  Preprocessor p(opts, files, diags);
-  p.read_file(path.string(), SourceLoc{}, opts.include_check);
-  return p.take();
+  std::vector<Line> out;
+  preprocess_file(path, opts, files, diags, collect_into(out));
+  return out;
 }
 
 std::vector<Line> preprocess_text(std::string_view text, std::string_view name,
                                   const PreprocessOptions& opts, SourceFiles& files,
                                   Diagnostics& diags) {
-  Preprocessor p(opts, files, diags);
-  p.read_text(text, std::string(name), opts.include_check);
-  return p.take();
+  std::vector<Line> out;
+  preprocess_text(text, name, opts, files, diags, collect_into(out));
+  return out;
 }
 
 }  // namespace vigil::config

@@ -19,6 +19,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,9 +31,11 @@
 namespace vigil::config {
 
 struct Token {
-  std::string text;     // after quote removal and substitution. Backslashes and single quotes
-                        // are kept as written (keepalived 2.2.7 does the same at this level);
-                        // split_command() (lex_command.h) applies the script-string rules.
+  std::string_view text;  // after quote removal and substitution. Backslashes and single quotes
+                          // are kept as written (keepalived 2.2.7 does the same at this level);
+                          // split_command() (lex_command.h) applies the script-string rules.
+                          // A view into the SourceFiles the line was read with (a file's bytes,
+                          // or text made by substitution): valid while that table lives.
   SourceLoc loc;        // first character of the token in its source file
   bool quoted = false;  // the token was (partly) quoted: never a brace, never a keyword
   bool is_open() const { return !quoted && text == "{"; }
@@ -71,6 +75,15 @@ struct PreprocessOptions {
 // are reported in `diags` with file:line:col; whatever could be read is returned.
 std::vector<Line> preprocess_file(const std::filesystem::path& path, const PreprocessOptions& opts,
                                   SourceFiles& files, Diagnostics& diags);
+
+// Streaming form (what config/check.h uses): each line is handed to `sink` as soon as it is
+// made, and the token array is reused for the next line — copy what must outlive the call (the
+// token texts themselves stay valid as long as `files`). No list of all lines is ever built.
+using LineSink = std::function<void(std::span<const Token>)>;
+void preprocess_file(const std::filesystem::path& path, const PreprocessOptions& opts,
+                     SourceFiles& files, Diagnostics& diags, const LineSink& sink);
+void preprocess_text(std::string_view text, std::string_view name, const PreprocessOptions& opts,
+                     SourceFiles& files, Diagnostics& diags, const LineSink& sink);
 
 // Same, for text already in memory (tests, fuzzing). Includes are resolved relative to the
 // directory of `name` (or the current directory if it has none).

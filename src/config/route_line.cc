@@ -85,7 +85,7 @@ std::optional<RouteLine> parse_route_line(ParseCtx& ctx, std::span<const Token> 
     return a ? std::optional<IpAddress>(*a) : std::nullopt;
   };
   for (std::size_t i = 0; i < words.size(); ++i) {
-    const std::string& w = words[i].text;
+    const std::string_view w = words[i].text;
     auto type = std::find_if(kRouteTypes.begin(), kRouteTypes.end(),
                              [&](const auto& t) { return t.first == w; });
     if (type != kRouteTypes.end() && !have_dst) {
@@ -154,21 +154,21 @@ std::optional<RouteLine> parse_route_line(ParseCtx& ctx, std::span<const Token> 
       r.track_group = v->text;
     } else if (w == "encap") {
       std::string rest;
-      while (i + 1 < words.size()) rest += (rest.empty() ? "" : " ") + words[++i].text;
+      while (i + 1 < words.size()) (rest += (rest.empty() ? "" : " ")) += words[++i].text;
       r.attrs.emplace_back("encap", rest);
     } else if (is_attr(w)) {
       const Token* v = value(i);
       if (!v) return std::nullopt;
-      std::string val = v->text;
+      std::string val(v->text);
       if (val == "lock") {
         v = value(i);
         if (!v) return std::nullopt;
-        val = "lock " + v->text;
+        val = fmt::format("lock {}", v->text);
       }
       r.attrs.emplace_back(w, val);
     } else if (!have_dst && (w == "to" || w == "default" || w == "default6" || w == "any" ||
                              w == "all" || vrrp::IpAddress::parse(w.substr(0, w.find('/'))))) {
-      std::string d = w;
+      std::string d(w);
       if (w == "to") {
         const Token* v = value(i);
         if (!v) return std::nullopt;

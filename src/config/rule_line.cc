@@ -61,7 +61,7 @@ std::optional<RuleLine> parse_rule_line(ParseCtx& ctx, std::span<const Token> wo
     return true;
   };
   for (std::size_t i = 0; i < words.size(); ++i) {
-    const std::string& w = words[i].text;
+    const std::string_view w = words[i].text;
     const Token* v = nullptr;
     bool ok = true;
     if (w == "not") {

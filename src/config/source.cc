@@ -16,6 +16,32 @@ const std::string* SourceFiles::intern(std::string_view name) {
   return &names_.back();
 }
 
+std::string_view SourceFiles::keep_text(std::string&& text) {
+  texts_.push_back(std::move(text));
+  return texts_.back();
+}
+
+std::string_view SourceFiles::keep_copy(std::string_view s) {
+  constexpr std::size_t kBlock = 16 * 1024;
+  if (s.empty()) return {};
+  if (s.size() > block_left_) {
+    const std::size_t size = s.size() > kBlock / 4 ? s.size() : kBlock;
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));
+    if (size == kBlock) {  // a large string gets a block of its own; the current one goes on
+      block_next_ = blocks_.back().get();
+      block_left_ = kBlock;
+    } else {
+      std::copy(s.begin(), s.end(), blocks_.back().get());
+      return {blocks_.back().get(), s.size()};
+    }
+  }
+  char* at = block_next_;
+  std::copy(s.begin(), s.end(), at);
+  block_next_ += s.size();
+  block_left_ -= s.size();
+  return {at, s.size()};
+}
+
 std::string Diagnostic::str() const {
   const char* word = severity == Severity::warning ? "warning"
                    : severity == Severity::error   ? "error"

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,12 +21,28 @@ struct SourceLoc {
   std::string str() const;            // "file:line:col" (or "<unknown>")
 };
 
-// Interns file names; stable addresses for the lifetime of the table.
+// Interns file names; stable addresses for the lifetime of the table. Also owns the text that
+// tokens (config/preprocess.h) are views into: the bytes of every file read, and the text made
+// by substitution. Everything stays valid, at a stable address, as long as the table lives.
 class SourceFiles {
  public:
+  SourceFiles() = default;
+  SourceFiles(const SourceFiles&) = delete;
+  SourceFiles& operator=(const SourceFiles&) = delete;
+
   const std::string* intern(std::string_view name);
+  // Takes ownership of a file's bytes; the view stays valid for the life of the table.
+  std::string_view keep_text(std::string&& text);
+  // Copies `s` into storage owned by the table (an arena of large blocks, not one allocation
+  // per string).
+  std::string_view keep_copy(std::string_view s);
+
  private:
   std::deque<std::string> names_;
+  std::deque<std::string> texts_;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t block_left_ = 0;
+  char* block_next_ = nullptr;
 };
 
 enum class Severity : std::uint8_t { warning, error, fatal };

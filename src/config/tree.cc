@@ -1,5 +1,6 @@
 #include "config/tree.h"
 
+#include <algorithm>
 #include <deque>
 
 namespace vigil::config {
@@ -25,11 +26,11 @@ class TreeBuilder {
     stack_.push_back({&root_, {}});
   }
 
-  void line(const Line& l) {
-    const Token* base = l.tokens.data();
+  void line(std::span<const Token> l) {
+    const Token* base = l.data();
     Words words{base, 0};
-    for (std::size_t i = 0; i < l.tokens.size(); ++i) {
-      const Token& t = l.tokens[i];
+    for (std::size_t i = 0; i < l.size(); ++i) {
+      const Token& t = l[i];
       if (t.is_open()) {
         open(words, t);
         words = {base + i + 1, 0};
@@ -51,6 +52,8 @@ class TreeBuilder {
   // when only a stray `}` came after it).
   bool inside_block() const { return stack_.size() > 1; }
   const Token* kept_token() const { return root_.empty() ? nullptr : root_.front().words.data(); }
+  // The statement kept for a possible next-line `{` (nullptr: none).
+  Stmt* kept() { return root_.empty() ? nullptr : &root_.front(); }
 
   void finish() {
     while (stack_.size() > 1) {
@@ -123,28 +126,61 @@ class TreeBuilder {
 void for_each_statement(const std::vector<Line>& lines, Diagnostics& diags,
                         const std::function<void(const Stmt&)>& fn) {
   TreeBuilder b(diags, fn);
-  for (const Line& l : lines) b.line(l);
+  for (const Line& l : lines) b.line(l.tokens);
   b.finish();
 }
 
-void for_each_statement_consuming(std::vector<Line>& lines, Diagnostics& diags,
-                                  const std::function<void(const Stmt&)>& fn) {
-  TreeBuilder b(diags, fn);
-  std::size_t released = 0;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    b.line(lines[i]);
-    if (b.inside_block()) continue;
-    std::size_t upto = i + 1;
-    if (const Token* keep = b.kept_token()) {
-      for (upto = released; upto <= i; ++upto) {
-        const std::vector<Token>& t = lines[upto].tokens;
-        if (keep >= t.data() && keep < t.data() + t.size()) break;  // still needed from here
+// Token storage: blocks of tokens, each line contiguous in one block. Blocks are kept and
+// reused once the top-level statement they held is done.
+struct StatementStream::Impl {
+  static constexpr std::size_t kBlockTokens = 4096;
+
+  Impl(Diagnostics& d, std::function<void(const Stmt&)> f)
+      : fn(std::move(f)), builder(d, fn) {}
+
+  std::span<const Token> store(std::span<const Token> tokens) {
+    while (true) {
+      if (used == blocks.size()) {
+        blocks.emplace_back();
+        blocks.back().reserve(std::max(kBlockTokens, tokens.size()));
       }
+      std::vector<Token>& b = blocks[used];
+      if (b.capacity() - b.size() >= tokens.size()) {  // never reallocates: spans stay valid
+        const std::size_t at = b.size();
+        b.insert(b.end(), tokens.begin(), tokens.end());
+        return {b.data() + at, tokens.size()};
+      }
+      ++used;
     }
-    for (; released < upto; ++released) std::vector<Token>().swap(lines[released].tokens);
   }
-  b.finish();
+
+  // At top level nothing points into the blocks but the kept statement (if any): move its
+  // words to the front of the first block and start over.
+  void recycle() {
+    Stmt* kept = builder.kept();
+    std::vector<Token> words;
+    if (kept) words.assign(kept->words.begin(), kept->words.end());
+    for (std::size_t i = 0; i <= used && i < blocks.size(); ++i) blocks[i].clear();
+    used = 0;
+    if (kept) kept->words = store(words);
+  }
+
+  std::function<void(const Stmt&)> fn;
+  TreeBuilder builder;
+  std::vector<std::vector<Token>> blocks;
+  std::size_t used = 0;  // index of the block being filled
+};
+
+StatementStream::StatementStream(Diagnostics& diags, std::function<void(const Stmt&)> fn)
+    : impl_(std::make_unique<Impl>(diags, std::move(fn))) {}
+StatementStream::~StatementStream() = default;
+
+void StatementStream::line(std::span<const Token> tokens) {
+  impl_->builder.line(impl_->store(tokens));
+  if (!impl_->builder.inside_block()) impl_->recycle();
 }
+
+void StatementStream::finish() { impl_->builder.finish(); }
 
 std::vector<Stmt> build_tree(const std::vector<Line>& lines, Diagnostics& diags) {
   std::vector<Stmt> out;

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <string_view>
 #include <span>
 #include <vector>
 
@@ -26,7 +28,7 @@ struct Stmt {
   const Token& keyword() const { return words.front(); }
   SourceLoc loc() const { return words.front().loc; }
   std::size_t nargs() const { return words.size() - 1; }
-  const std::string& arg(std::size_t i) const { return words[i + 1].text; }  // 0-based argument
+  std::string_view arg(std::size_t i) const { return words[i + 1].text; }  // 0-based argument
   const Token& arg_token(std::size_t i) const { return words[i + 1]; }
 };
 
@@ -38,10 +40,22 @@ std::vector<Stmt> build_tree(const std::vector<Line>& lines, Diagnostics& diags)
 void for_each_statement(const std::vector<Line>& lines, Diagnostics& diags,
                         const std::function<void(const Stmt&)>& fn);
 
-// The same, releasing each line's tokens as soon as no statement still points into it, so the
-// token storage shrinks while the model grows (lower peak memory for large files). The lines
-// are left in place but empty.
-void for_each_statement_consuming(std::vector<Line>& lines, Diagnostics& diags,
-                                  const std::function<void(const Stmt&)>& fn);
+// The same, fed one line at a time (by the streaming preprocessor, config/preprocess.h). The
+// tokens of each line are copied into storage the stream reuses: it holds only the lines of the
+// top-level statement in progress, so a large file never has all its tokens in memory.
+class StatementStream {
+ public:
+  StatementStream(Diagnostics& diags, std::function<void(const Stmt&)> fn);
+  ~StatementStream();
+  StatementStream(const StatementStream&) = delete;
+  StatementStream& operator=(const StatementStream&) = delete;
+
+  void line(std::span<const Token> tokens);
+  void finish();  // reports blocks left open, hands over the last statement
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace vigil::config

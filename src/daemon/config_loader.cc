@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <map>
+#include <memory>
 #include <fmt/format.h>
 
 #include "config/check.h"
@@ -122,9 +124,15 @@ config::CheckOptions check_options(const Options& o) {
   config::CheckOptions opts;
   if (!o.config_id.empty()) opts.preprocess.config_id = o.config_id;
   if (o.all_config) opts.preprocess.include_check = config::kIncludeAll;
-  // Host facts for the rules (src/config itself makes no syscalls).
-  opts.env.interface_exists = [](std::string_view name) {
-    return ::if_nametoindex(std::string(name).c_str()) != 0;
+  // Host facts for the rules (src/config itself makes no syscalls). Interface answers are
+  // memoized per check: a large config names the same few interfaces thousands of times, and
+  // each if_nametoindex() is three syscalls (10,000 VIPs: 40 ms of `-t`).
+  auto known = std::make_shared<std::map<std::string, bool, std::less<>>>();
+  opts.env.interface_exists = [known](std::string_view name) {
+    if (auto it = known->find(name); it != known->end()) return it->second;
+    const bool ok = ::if_nametoindex(std::string(name).c_str()) != 0;
+    known->emplace(std::string(name), ok);
+    return ok;
   };
   opts.env.script_usable = [](std::string_view path) {
     const std::string p(path);
@@ -143,7 +151,7 @@ bool file_exists(const std::string& path) {
 
 class CheckedConfigLoader final : public ConfigLoader {
  public:
-  explicit CheckedConfigLoader(const Options& o) : opts_(check_options(o)) {}
+  explicit CheckedConfigLoader(const Options& o) : options_(o) {}
 
   LoadResult load(const std::string& path) override {
     LoadResult r;
@@ -153,7 +161,8 @@ class CheckedConfigLoader final : public ConfigLoader {
       r.messages.push_back(fmt::format("Config files missing '{}'.", path));
       return r;
     }
-    auto checked = config::check_config(path, opts_);
+    // Fresh host facts (and interface cache) for every load: interfaces change between reloads.
+    auto checked = config::check_config(path, check_options(options_));
     for (const auto& d : checked.diagnostics) r.messages.push_back(d.str());
     r.test_exit_code = checked.exit_code;
     if (checked.config) r.settings = settings_of(*checked.config);
@@ -168,7 +177,7 @@ class CheckedConfigLoader final : public ConfigLoader {
   }
 
  private:
-  config::CheckOptions opts_;
+  Options options_;
 };
 
 }  // namespace

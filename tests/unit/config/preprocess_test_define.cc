@@ -190,9 +190,9 @@ TEST(PreprocessPredefined, RandomIsInRangeAndSeeded) {
   EXPECT_EQ(a.lines(), b.lines());
   ASSERT_EQ(a.out.size(), 1u);
   ASSERT_EQ(a.out[0].tokens.size(), 5u);
-  const long r0 = std::stol(a.out[0].tokens[1].text);
-  const long r1 = std::stol(a.out[0].tokens[2].text);
-  const long r3 = std::stol(a.out[0].tokens[4].text);
+  const long r0 = std::stol(std::string(a.out[0].tokens[1].text));
+  const long r1 = std::stol(std::string(a.out[0].tokens[2].text));
+  const long r3 = std::stol(std::string(a.out[0].tokens[4].text));
   EXPECT_GE(r0, 0);
   EXPECT_LE(r0, 32767);
   EXPECT_GE(r1, 5);

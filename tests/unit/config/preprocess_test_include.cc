@@ -54,7 +54,7 @@ struct FileRun {
     Lines l;
     for (const Line& line : out) {
       l.emplace_back();
-      for (const Token& t : line.tokens) l.back().push_back(t.text);
+      for (const Token& t : line.tokens) l.back().emplace_back(t.text);
     }
     return l;
   }

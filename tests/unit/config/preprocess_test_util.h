@@ -33,7 +33,7 @@ struct Pre {
     Lines l;
     for (const Line& line : out) {
       l.emplace_back();
-      for (const Token& t : line.tokens) l.back().push_back(t.text);
+      for (const Token& t : line.tokens) l.back().emplace_back(t.text);
     }
     return l;
   }
