@@ -11,6 +11,20 @@ namespace vigil::config {
 
 namespace {
 
+// An instance is large (every value carries its location): growing the vector would copy all
+// of them and touch twice the memory. When it is full, make room for as many as the files read
+// so far name (an estimate: a name in a comment counts too), at least twice as many as now.
+void reserve_instances(Config& cfg, const Stmt& s, const SourceFiles& files) {
+  auto& v = cfg.vrrp_instances;
+  if (v.size() < v.capacity() || s.keyword().quoted || s.keyword().text != "vrrp_instance") return;
+  std::size_t named = 0;
+  for (std::string_view t : files.texts())
+    for (std::size_t at = t.find("vrrp_instance"); at != std::string_view::npos;
+         at = t.find("vrrp_instance", at + 1))
+      ++named;
+  v.reserve(std::max({named, 2 * v.size(), std::size_t{4}}));
+}
+
 // Preprocess → statements → model, streaming: only the top-level statement being read has its
 // tokens in memory.
 template <class Feed>
@@ -19,7 +33,11 @@ CheckResult run_check(std::unique_ptr<SourceFiles> files, Diagnostics& diags,
   auto cfg = std::make_shared<Config>();
   {
     ParseCtx ctx(*cfg, diags);
-    StatementStream stream(diags, [&ctx](const Stmt& s) { parse_top_statement(ctx, s); });
+    const SourceFiles& texts = *files;
+    StatementStream stream(diags, [&ctx, &texts](const Stmt& s) {
+      reserve_instances(ctx.cfg, s, texts);
+      parse_top_statement(ctx, s);
+    });
     feed(*files, [&stream](std::span<const Token> line) { stream.line(line); });
     stream.finish();
   }

@@ -2,22 +2,6 @@
 
 namespace vigil::config::lex {
 
-LineView LineView::sub(std::size_t pos, std::size_t n) const {
-  LineView v = *this;
-  if (pos > text.size()) pos = text.size();
-  v.text = text.substr(pos, n);
-  if (cols) {
-    v.cols = cols + pos;
-  } else {
-    v.first_col = first_col + static_cast<std::uint32_t>(pos);
-  }
-  if (v.text.empty()) {  // keep a sensible column for "end of line" locations
-    v.cols = nullptr;
-    v.first_col = col(pos);
-  }
-  return v;
-}
-
 void OwnedLine::append(LineView v) {
   text.append(v.text);
   if (v.cols) {

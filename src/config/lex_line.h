@@ -63,7 +63,21 @@ struct LineView {
   }
   SourceLoc loc(std::size_t i) const { return {file, line, col(i)}; }
   // The part [pos, pos+n), keeping columns.
-  LineView sub(std::size_t pos, std::size_t n = std::string_view::npos) const;
+  LineView sub(std::size_t pos, std::size_t n = std::string_view::npos) const {
+    LineView v = *this;
+    if (pos > text.size()) pos = text.size();
+    v.text = text.substr(pos, n);
+    if (cols) {
+      v.cols = cols + pos;
+    } else {
+      v.first_col = first_col + static_cast<std::uint32_t>(pos);
+    }
+    if (v.text.empty()) {  // keep a sensible column for "end of line" locations
+      v.cols = nullptr;
+      v.first_col = col(pos);
+    }
+    return v;
+  }
 };
 
 // Text owned by the preprocessor (built by substitution), with explicit columns.

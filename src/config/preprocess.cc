@@ -19,10 +19,14 @@
 // processed lines (a fatal diagnostic; what was read so far is returned).
 #include "config/preprocess.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <optional>
 #include <iterator>
 #include <random>
 #include <utility>
@@ -83,6 +87,8 @@ class Preprocessor {
   void run(std::string_view text, const std::string* name);
   void file_line(LineView v);
   void process_line(LineView v, unsigned depth);
+  void substitute_line(LineView v, unsigned depth);  // `$NAME` substitution, then process_line
+  void emit(LineView v);                             // tokens → sink
   bool include_line(LineView v);
   // `continues`: the file line ends with `\` (a multi-line definition starts).
   void define(LineView v, std::size_t name_len, std::string_view value, bool continues);
@@ -121,26 +127,38 @@ std::string parent_dir(const std::string& path) {
   return dir.empty() ? std::string(".") : dir;
 }
 
-bool read_whole_file(const std::string& path, std::string& out) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return false;
-  std::size_t size = 0;
-  // Sized from the file when it says (a regular file), so a large config is read into a buffer
-  // of its own size; grown while reading otherwise (pipes, /proc), with no size to trust.
+// A file's bytes, kept by `files`. A regular file is mapped (read-only, private): its pages come
+// from the page cache as the lexer reaches them, with no copy and no heap. Anything else (a
+// pipe, /proc, an empty file) is read into a string.
+std::optional<std::string_view> read_whole_file(const std::string& path, SourceFiles& files) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
   struct stat st {};
-  std::size_t first = 4096;
-  if (::fstat(::fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-    first = static_cast<std::size_t>(st.st_size) + 1;  // +1: end of file is seen in one read
-  while (true) {
-    out.resize(size + (size == 0 ? first : size));
-    const std::size_t n = std::fread(out.data() + size, 1, out.size() - size, f);
-    size += n;
-    if (size < out.size()) break;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    const auto len = static_cast<std::size_t>(st.st_size);
+    void* p = ::mmap(nullptr, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p != MAP_FAILED) {
+      ::close(fd);
+      return files.keep_mapping(static_cast<const char*>(p), len);
+    }
   }
+  std::string out;
+  std::size_t size = 0;
+  bool ok = true;
+  while (true) {  // grow-and-read: no size to trust
+    out.resize(size + (size < 4096 ? 4096 : size));
+    const ssize_t n = ::read(fd, out.data() + size, out.size() - size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ok = n == 0;
+      break;
+    }
+    size += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  if (!ok) return std::nullopt;
   out.resize(size);
-  const bool ok = !std::ferror(f);
-  std::fclose(f);
-  return ok;
+  return files.keep_text(std::move(out));
 }
 
 bool Preprocessor::count_line(SourceLoc loc) {
@@ -173,16 +191,15 @@ void Preprocessor::read_file(const std::string& path, SourceLoc from, std::uint8
       return;
     }
   }
-  std::string text;
-  if (!read_whole_file(path, text)) {
+  const std::optional<std::string_view> bytes = read_whole_file(path, files_);
+  if (!bytes) {
     const std::string* name = files_.intern(path);
     diags_.error(from.file ? from : SourceLoc{name, 0, 0},
                  fmt::format("cannot read '{}': check the path and its permissions", path));
     return;
   }
-  const std::string_view bytes = files_.keep_text(std::move(text));
-  stack_.push_back({parent_dir(path), std::move(identity), checks, bytes});
-  run(bytes, files_.intern(path));
+  stack_.push_back({parent_dir(path), std::move(identity), checks, *bytes});
+  run(*bytes, files_.intern(path));
   stack_.pop_back();
 }
 
@@ -218,9 +235,11 @@ void Preprocessor::file_line(LineView raw) {
   if (!count_line(raw.loc(0))) return;
   // A trailing `\` continues a multi-line definition even when it is inside a comment
   // (keepalived 2.2.7; corpus 023 and 044 rely on it: `regex_options x  # comment \`).
-  LineView trimmed = lex::strip_space(raw);
-  raw_continues_ = !trimmed.text.empty() && trimmed.text.back() == '\\';
+  std::size_t last = raw.text.size();
+  while (last > 0 && lex::is_space(raw.text[last - 1])) --last;
+  raw_continues_ = last > 0 && raw.text[last - 1] == '\\';
   if (in_multiline_) {
+    LineView trimmed = lex::strip_space(raw);
     const bool more = raw_continues_;
     if (more) trimmed = trimmed.sub(0, trimmed.text.size() - 1);
     const std::string_view part = lex::strip(trimmed).text;
@@ -232,7 +251,7 @@ void Preprocessor::file_line(LineView raw) {
     }
     return;
   }
-  LineView v = lex::strip(trimmed);
+  LineView v = lex::strip(raw.sub(0, last));
   if (v.text.empty()) return;
   if (include_line(v)) return;
   process_line(v, 0);
@@ -354,6 +373,11 @@ void Preprocessor::process_line(LineView v, unsigned depth) {
     repeat(v, depth);
     return;
   }
+  if (v.text.find('$') != std::string_view::npos) substitute_line(v, depth);
+  else emit(v);
+}
+
+void Preprocessor::substitute_line(LineView v, unsigned depth) {
   std::vector<OwnedLine> subst;
   const lex::Lookup look = [this](std::string_view n, std::string_view a) { return lookup(n, a); };
   const lex::SubstResult sr = lex::substitute(v, look, subst);
@@ -372,6 +396,10 @@ void Preprocessor::process_line(LineView v, unsigned depth) {
     }
     return;
   }
+  emit(v);
+}
+
+void Preprocessor::emit(LineView v) {
   // Text read straight from the file is kept by files_ already: tokens are views into it. Text
   // made here (substitution, a joined line) is copied into files_ with the tokens.
   const std::string_view bytes = stack_.back().bytes;

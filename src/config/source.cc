@@ -1,5 +1,7 @@
 #include "config/source.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 
 namespace vigil::config {
@@ -16,9 +18,20 @@ const std::string* SourceFiles::intern(std::string_view name) {
   return &names_.back();
 }
 
+SourceFiles::~SourceFiles() {
+  for (const auto& [addr, len] : mappings_) ::munmap(const_cast<char*>(addr), len);
+}
+
 std::string_view SourceFiles::keep_text(std::string&& text) {
   texts_.push_back(std::move(text));
-  return texts_.back();
+  views_.push_back(texts_.back());
+  return views_.back();
+}
+
+std::string_view SourceFiles::keep_mapping(const char* addr, std::size_t len) {
+  mappings_.emplace_back(addr, len);
+  views_.emplace_back(addr, len);
+  return views_.back();
 }
 
 std::string_view SourceFiles::keep_copy(std::string_view s) {

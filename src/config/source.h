@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace vigil::config {
@@ -27,12 +28,17 @@ struct SourceLoc {
 class SourceFiles {
  public:
   SourceFiles() = default;
+  ~SourceFiles();
   SourceFiles(const SourceFiles&) = delete;
   SourceFiles& operator=(const SourceFiles&) = delete;
 
   const std::string* intern(std::string_view name);
   // Takes ownership of a file's bytes; the view stays valid for the life of the table.
   std::string_view keep_text(std::string&& text);
+  // Takes ownership of a read-only mmap() of a file (unmapped with the table).
+  std::string_view keep_mapping(const char* addr, std::size_t len);
+  // Every file text kept so far, in reading order.
+  const std::vector<std::string_view>& texts() const { return views_; }
   // Copies `s` into storage owned by the table (an arena of large blocks, not one allocation
   // per string).
   std::string_view keep_copy(std::string_view s);
@@ -40,6 +46,8 @@ class SourceFiles {
  private:
   std::deque<std::string> names_;
   std::deque<std::string> texts_;
+  std::vector<std::pair<const char*, std::size_t>> mappings_;
+  std::vector<std::string_view> views_;
   std::vector<std::unique_ptr<char[]>> blocks_;
   std::size_t block_left_ = 0;
   char* block_next_ = nullptr;

@@ -1,5 +1,7 @@
 #include "config/values.h"
 
+#include <array>
+
 #include <charconv>
 #include <limits>
 
@@ -93,6 +95,28 @@ Parsed<vrrp::IpAddress> parse_ip(std::string_view s) {
   return fail(fmt::format("'{}' is not an IPv4 or IPv6 address", s));
 }
 
+// A dotted quad exactly as inet_pton(AF_INET) accepts it: four decimal parts of 1–3 digits,
+// each at most 255, no leading zero. Anything else (IPv6, or text inet_pton would reject) gives
+// nullopt and goes to IpAddress::parse, so the result never differs from inet_pton's.
+std::optional<vrrp::IpAddress> parse_plain_ipv4(std::string_view s) {
+  std::array<std::uint8_t, 4> b{};
+  std::size_t i = 0;
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (i >= s.size() || s[i] != '.') return std::nullopt;
+      ++i;
+    }
+    const std::size_t start = i;
+    unsigned v = 0;
+    while (i < s.size() && i - start < 3 && s[i] >= '0' && s[i] <= '9')
+      v = v * 10 + static_cast<unsigned>(s[i++] - '0');
+    if (i == start || v > 255 || (s[start] == '0' && i - start > 1)) return std::nullopt;
+    b[static_cast<std::size_t>(part)] = static_cast<std::uint8_t>(v);
+  }
+  if (i != s.size()) return std::nullopt;
+  return vrrp::IpAddress::v4(b);
+}
+
 Parsed<IpPrefix> parse_ip_prefix(std::string_view s) {
   IpPrefix r;
   std::string_view a = s;
@@ -102,7 +126,8 @@ Parsed<IpPrefix> parse_ip_prefix(std::string_view s) {
     len = s.substr(slash + 1);
     r.has_prefix = true;
   }
-  auto ip = vrrp::IpAddress::parse(a);
+  std::optional<vrrp::IpAddress> ip = parse_plain_ipv4(a);  // the common case, without a copy
+  if (!ip) ip = vrrp::IpAddress::parse(a);
   if (!ip) return fail(fmt::format("'{}' is not an IPv4 or IPv6 address", s));
   r.addr = *ip;
   unsigned max = ip->is_v4() ? 32 : 128;

@@ -51,6 +51,8 @@ struct IpPrefix {
   bool has_prefix = false;
 };
 // "ADDR" or "ADDR/LEN"; LEN must fit the family.
+// A dotted quad as inet_pton(AF_INET) reads it, or nullopt (then try vrrp::IpAddress::parse).
+std::optional<vrrp::IpAddress> parse_plain_ipv4(std::string_view s);
 Parsed<IpPrefix> parse_ip_prefix(std::string_view s);
 
 // The inverse of parse_seconds: "1", "0.5", "0.000001" (no trailing zeros).

@@ -153,7 +153,13 @@ class CheckedConfigLoader final : public ConfigLoader {
  public:
   explicit CheckedConfigLoader(const Options& o) : options_(o) {}
 
-  LoadResult load(const std::string& path) override {
+  LoadResult load(const std::string& path) override { return read(path, /*digest=*/true); }
+  // `-t`: the verdict and messages only — no RunConfig (its VIP texts alone cost more than the
+  // whole check on a large file).
+  LoadResult test(const std::string& path) { return read(path, /*digest=*/false); }
+
+ private:
+  LoadResult read(const std::string& path, bool want_digest) {
     LoadResult r;
     if (!file_exists(path)) {
       r.missing = true;
@@ -169,14 +175,13 @@ class CheckedConfigLoader final : public ConfigLoader {
     // vigil runs a configuration only if it has no error: -t code 0, or 6 (scripts configured
     // without script security, which keepalived runs with). Code 5 ("errors keepalived would
     // correct and run with") is refused — stricter than keepalived, see docs/compat.md.
-    if ((checked.exit_code == 0 || checked.exit_code == 6) && checked.config) {
+    if (want_digest && (checked.exit_code == 0 || checked.exit_code == 6) && checked.config) {
       r.config = digest(*checked.config);
       r.config->model = checked.config;
     }
     return r;
   }
 
- private:
   Options options_;
 };
 
@@ -199,7 +204,7 @@ int run_config_test(const Options& options) {
     out = opened;
   }
   CheckedConfigLoader loader(options);
-  const LoadResult r = loader.load(options.config_file);
+  const LoadResult r = loader.test(options.config_file);
   for (const auto& m : r.messages) std::fprintf(out, "%s\n", m.c_str());
   if (opened != nullptr) std::fclose(opened);
   return r.test_exit_code;
