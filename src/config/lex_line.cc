@@ -61,6 +61,49 @@ LineView strip_space(LineView v) {
   return v.sub(begin, end - begin);
 }
 
+bool tokenize_plain(std::string_view t, const std::string* file, std::uint32_t line,
+                    std::vector<Token>& out) {
+  out.clear();
+  const std::size_t n = t.size();
+  std::size_t i = 0;
+  while (i < n && char_class(t[i]) == kSpace) ++i;
+  if (i == n) return true;
+  const char first = t[i];
+  if (first == '@' || first == '~' || t.substr(i).starts_with("include")) return false;
+  const auto loc = [&](std::size_t at) { return SourceLoc{file, line, static_cast<std::uint32_t>(at + 1)}; };
+  while (i < n) {
+    const char c = t[i];
+    const std::uint8_t cls = char_class(c);
+    if (cls == kSpace) {
+      ++i;
+      continue;
+    }
+    if (cls == kComment) break;
+    if (cls == kSpecial) return false;
+    if (cls == kBrace) {
+      out.push_back(Token{c == '{' ? std::string_view("{") : std::string_view("}"), loc(i), false});
+      ++i;
+      continue;
+    }
+    if (cls == kQuote) {
+      std::size_t close = i + 1;
+      while (close < n && t[close] != '"') {
+        if (char_class(t[close]) == kSpecial) return false;  // $ or \ inside quotes
+        ++close;
+      }
+      if (close == n) return false;  // unterminated: the full path reports it
+      out.push_back(Token{t.substr(i + 1, close - i - 1), loc(i), true});
+      i = close + 1;
+      continue;
+    }
+    std::size_t end = i + 1;
+    while (end < n && !(char_class(t[end]) & (kSpace | kBrace | kQuote | kComment | kSpecial))) ++end;
+    out.push_back(Token{t.substr(i, end - i), loc(i), false});
+    i = end;
+  }
+  return true;
+}
+
 void tokenize(LineView v, std::vector<Token>& out, Diagnostics& diags, SourceFiles* keep) {
   const std::string_view t = v.text;
   const auto text = [keep](std::string_view s) { return keep ? keep->keep_copy(s) : s; };

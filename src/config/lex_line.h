@@ -31,6 +31,7 @@ enum CharClass : std::uint8_t {
   kBrace = 2,    // { }
   kQuote = 4,    // "
   kComment = 8,  // # !
+  kSpecial = 16, // $ \ : need the full preprocessor (tokenize_plain gives up)
 };
 struct CharTable {
   std::uint8_t cls[256] = {};
@@ -39,6 +40,7 @@ struct CharTable {
     cls[static_cast<unsigned char>('{')] = cls[static_cast<unsigned char>('}')] = kBrace;
     cls[static_cast<unsigned char>('"')] = kQuote;
     cls[static_cast<unsigned char>('#')] = cls[static_cast<unsigned char>('!')] = kComment;
+    cls[static_cast<unsigned char>('$')] = cls[static_cast<unsigned char>('\\')] = kSpecial;
   }
 };
 inline constexpr CharTable kChars{};
@@ -103,6 +105,14 @@ LineView strip_space(LineView v);
 
 // Splits a stripped line into tokens (appended to `out`). An unterminated quote is an error at
 // the quote; the quoted text up to the end of the line is then dropped, as keepalived does.
+// The fast path for the common line read straight from a file: nothing for the preprocessor to
+// do (no `@`, `$`, `~`, `include`, quote with a backslash, or final backslash), so the line goes
+// from raw text to tokens in one pass, comment and white space included. Returns false, with
+// `out` in an unspecified state, when the line needs the full pipeline; true otherwise (`out`
+// empty for a blank or comment line). Token texts are views into `raw`.
+bool tokenize_plain(std::string_view raw, const std::string* file, std::uint32_t line,
+                    std::vector<Token>& out);
+
 // Token texts are views into v.text when `keep` is null (v.text is stable: a file's bytes held
 // by SourceFiles); otherwise each text is copied into `keep` first.
 void tokenize(LineView v, std::vector<Token>& out, Diagnostics& diags, SourceFiles* keep = nullptr);

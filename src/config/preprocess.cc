@@ -233,6 +233,12 @@ void Preprocessor::run(std::string_view text, const std::string* name) {
 
 void Preprocessor::file_line(LineView raw) {
   if (!count_line(raw.loc(0))) return;
+  if (!in_multiline_ && lex::tokenize_plain(raw.text, raw.file, raw.line, scratch_tokens_)) {
+    if (scratch_tokens_.empty()) return;
+    note_include_check(scratch_tokens_);
+    sink_(scratch_tokens_);
+    return;
+  }
   // A trailing `\` continues a multi-line definition even when it is inside a comment
   // (keepalived 2.2.7; corpus 023 and 044 rely on it: `regex_options x  # comment \`).
   std::size_t last = raw.text.size();

@@ -91,6 +91,7 @@ class TreeBuilder {
       return;
     }
     owner->has_block = true;
+    owner->block.reserve(16);  // one allocation for a typical block, not five as it grows
     stack_.push_back({&owner->block, brace.loc});
     first_on_line_ = false;
   }
