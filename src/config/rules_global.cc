@@ -98,6 +98,8 @@ void script_security(RuleCtx& c) {
       default_known = false;
     }
     default_root = g.script_user.value == "root";
+  } else if (c.cfg.vrrp_scripts.empty() && notify_commands(c.cfg).empty()) {
+    return;  // nothing runs scripts: no user to look up (getpwnam loads NSS: ~0.3 ms)
   } else if (!ask(c.env.user_exists, "keepalived_script")) {
     if (secure) default_known = false;
     else default_root = true;

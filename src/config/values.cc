@@ -98,27 +98,59 @@ Parsed<vrrp::IpAddress> parse_ip(std::string_view s) {
 // A dotted quad exactly as inet_pton(AF_INET) accepts it: four decimal parts of 1–3 digits,
 // each at most 255, no leading zero. Anything else (IPv6, or text inet_pton would reject) gives
 // nullopt and goes to IpAddress::parse, so the result never differs from inet_pton's.
+namespace {
+
+// Reads a dotted quad at the start of [p, end) as inet_pton(AF_INET) would; returns the end of
+// it, or nullptr when the text is not one (or is one inet_pton would reject).
+const char* read_quad(const char* p, const char* end, std::array<std::uint8_t, 4>& b) {
+  for (std::size_t part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (p == end || *p != '.') return nullptr;
+      ++p;
+    }
+    const char* start = p;
+    unsigned v = 0;
+    while (p != end && p - start < 3 && static_cast<unsigned>(*p - '0') < 10)
+      v = v * 10 + static_cast<unsigned>(*p++ - '0');
+    if (p == start || v > 255 || (*start == '0' && p - start > 1)) return nullptr;
+    b[part] = static_cast<std::uint8_t>(v);
+  }
+  return p;
+}
+
+}  // namespace
+
 std::optional<vrrp::IpAddress> parse_plain_ipv4(std::string_view s) {
   std::array<std::uint8_t, 4> b{};
-  std::size_t i = 0;
-  for (int part = 0; part < 4; ++part) {
-    if (part > 0) {
-      if (i >= s.size() || s[i] != '.') return std::nullopt;
-      ++i;
-    }
-    const std::size_t start = i;
-    unsigned v = 0;
-    while (i < s.size() && i - start < 3 && s[i] >= '0' && s[i] <= '9')
-      v = v * 10 + static_cast<unsigned>(s[i++] - '0');
-    if (i == start || v > 255 || (s[start] == '0' && i - start > 1)) return std::nullopt;
-    b[static_cast<std::size_t>(part)] = static_cast<std::uint8_t>(v);
-  }
-  if (i != s.size()) return std::nullopt;
+  const char* end = s.data() + s.size();
+  if (read_quad(s.data(), end, b) != end) return std::nullopt;
   return vrrp::IpAddress::v4(b);
 }
 
 Parsed<IpPrefix> parse_ip_prefix(std::string_view s) {
   IpPrefix r;
+  {  // the common case, "A.B.C.D" or "A.B.C.D/N" (N: 0..32 without a leading zero), in one pass
+    std::array<std::uint8_t, 4> b{};
+    const char* end = s.data() + s.size();
+    const char* p = read_quad(s.data(), end, b);
+    if (p == end) {
+      r.addr = vrrp::IpAddress::v4(b);
+      r.prefix = 32;
+      return r;
+    }
+    if (p != nullptr && *p == '/' && end - p >= 2 && end - p <= 3 &&
+        static_cast<unsigned>(p[1] - '0') < 10 && (end - p == 2 || (p[1] != '0' &&
+        static_cast<unsigned>(p[2] - '0') < 10))) {
+      const unsigned len = end - p == 2 ? static_cast<unsigned>(p[1] - '0')
+                                        : static_cast<unsigned>((p[1] - '0') * 10 + (p[2] - '0'));
+      if (len <= 32) {
+        r.addr = vrrp::IpAddress::v4(b);
+        r.prefix = static_cast<std::uint8_t>(len);
+        r.has_prefix = true;
+        return r;
+      }
+    }
+  }
   std::string_view a = s;
   std::string_view len;
   if (auto slash = s.find('/'); slash != std::string_view::npos) {
@@ -126,8 +158,7 @@ Parsed<IpPrefix> parse_ip_prefix(std::string_view s) {
     len = s.substr(slash + 1);
     r.has_prefix = true;
   }
-  std::optional<vrrp::IpAddress> ip = parse_plain_ipv4(a);  // the common case, without a copy
-  if (!ip) ip = vrrp::IpAddress::parse(a);
+  std::optional<vrrp::IpAddress> ip = vrrp::IpAddress::parse(a);
   if (!ip) return fail(fmt::format("'{}' is not an IPv4 or IPv6 address", s));
   r.addr = *ip;
   unsigned max = ip->is_v4() ? 32 : 128;
