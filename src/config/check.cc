@@ -58,6 +58,7 @@ std::size_t CheckResult::count(Severity s) const {
 }
 
 int exit_code_for(const Diagnostics& diags, const RuleFacts& facts) {
+  if (diags.has_missing_parameter()) return 2;  // keepalived stops reading there: nothing else
   if (facts.script_security_violation) return 6;
   if (diags.has_fatal()) return 4;
   if (diags.has_errors()) return 5;

@@ -16,6 +16,8 @@
 //
 // Exit codes, as keepalived 2.2.7's `-t` (reference §1.3, checked against the real binary):
 //   0  no error (warnings allowed)
+//   2  a keyword is missing its value ("missing a parameter": keepalived stops reading there);
+//      takes precedence over everything below
 //   4  fatal: the configuration file does not exist / cannot be read, or a fatal diagnostic
 //   5  any other configuration error (keepalived would still run, with the value corrected)
 //   6  scripts would run as root but enable_script_security is not set (takes precedence)

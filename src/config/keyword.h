@@ -37,11 +37,16 @@ class ParseCtx {
   void error(const Token& at, std::string msg) { diags.error(at.loc, std::move(msg)); }
   void fatal(const Token& at, std::string msg) { diags.fatal(at.loc, std::move(msg)); }
 
-  // At least `n` arguments, else an error showing the usage `keyword <usage>`.
-  bool need_args(const Stmt& s, std::size_t n, std::string_view usage) {
+  // At least `n` arguments, else an error showing the usage `keyword <usage>`. For most
+  // keywords keepalived 2.2.7 stops reading the file at a missing value ("missing a parameter",
+  // -t exit 2); `soft` is for those where it only reports a config error and goes on (exit 5):
+  // checked one by one against keepalived -t (keepalived_diff_test, RuleSnippetsAgree).
+  bool need_args(const Stmt& s, std::size_t n, std::string_view usage, bool soft = false) {
     if (s.nargs() >= n) return true;
-    error(s.keyword(), fmt::format("'{}' is missing a value: write '{} {}'", s.keyword().text,
-                                   s.keyword().text, usage));
+    std::string msg = fmt::format("'{}' is missing a value: write '{} {}'", s.keyword().text,
+                                  s.keyword().text, usage);
+    if (soft) diags.error(s.keyword().loc, std::move(msg));
+    else diags.missing_parameter(s.keyword().loc, std::move(msg));
     return false;
   }
   // Reports a value that did not parse; the setting keeps its default.
@@ -98,6 +103,9 @@ void walk_block(ParseCtx& ctx, std::span<const Stmt> body, std::span<const Keywo
     if (k->shape == Shape::line && s.has_block) {
       ctx.error(kw, fmt::format("'{}' does not take a block: remove the '{{ … }}' after it",
                                 kw.text));
+      // keepalived sees the keyword alone on its line (the braces are tokens of their own):
+      // let the handler report a missing value as keepalived does.
+      if (s.nargs() == 0) k->fn(ctx, Stmt{s.words, false, {}}, obj);
       continue;
     }
     k->fn(ctx, s, obj);
@@ -154,7 +162,7 @@ void kw_secs(ParseCtx& ctx, const Stmt& s, object_of<M>& o) {
 
 template <auto M>
 void kw_string(ParseCtx& ctx, const Stmt& s, object_of<M>& o) {
-  if (!ctx.need_args(s, 1, "VALUE")) return;
+  if (!ctx.need_args(s, 1, "VALUE", /*soft=*/true)) return;  // router_id & co: keepalived goes on
   (o.*M).set(std::string(s.arg(0)), s.loc());
 }
 

@@ -6,6 +6,7 @@
 // does not implement (SNMP, DBus, e-mail: kept verbatim, one warning per keyword).
 #include <array>
 
+#include "config/checker_side.h"
 #include "config/keyword.h"
 
 namespace vigil::config {
@@ -16,7 +17,7 @@ using G = GlobalDefs;
 constexpr std::int64_t kSec = 1'000'000;
 
 void g_script_user(ParseCtx& ctx, const Stmt& s, G& g) {
-  if (!ctx.need_args(s, 1, "USER [GROUP]")) return;
+  if (!ctx.need_args(s, 1, "USER [GROUP]", /*soft=*/true)) return;
   std::string u(s.arg(0));
   if (auto colon = u.find(':'); colon != std::string::npos) {
     g.script_group.set(u.substr(colon + 1), s.loc());
@@ -32,7 +33,7 @@ void g_script_user(ParseCtx& ctx, const Stmt& s, G& g) {
 
 template <std::optional<Fifo> G::*M>
 void g_fifo(ParseCtx& ctx, const Stmt& s, G& g) {
-  if (!ctx.need_args(s, 1, "PATH [user [group]]")) return;
+  if (!ctx.need_args(s, 1, "PATH [user [group]]", /*soft=*/true)) return;
   Fifo f{std::string(s.arg(0)), std::string(s.nargs() > 1 ? s.arg(1) : ""),
           std::string(s.nargs() > 2 ? s.arg(2) : ""), s.loc()};
   g.*M = std::move(f);
@@ -112,13 +113,10 @@ void g_rx_bufs_policy(ParseCtx& ctx, const Stmt& s, G& g) {
   g.vrrp_rx_bufs_policy.set(std::string(s.arg(0)), s.loc());
 }
 
-// Settings for keepalived's checker (LVS) and BFD processes: one warning for all of them.
+// Settings for keepalived's checker (LVS) and BFD processes: the one checker-side report
+// (checker_side.h) covers them too.
 void g_checker_side(ParseCtx& ctx, const Stmt& s, G& g) {
-  if (ctx.first_time("checker-side global setting"))
-    ctx.warning(s.keyword(), fmt::format("'{}' configures keepalived's checker/LVS/BFD side, "
-                                         "which vigil does not support: ignored (other such "
-                                         "settings are ignored without further warnings)",
-                                         s.keyword().text));
+  report_checker_side_once(ctx, s);
   g.ignored.push_back(raw(s));
 }
 

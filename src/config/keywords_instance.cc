@@ -317,7 +317,7 @@ constexpr auto kInstanceKeywords = std::to_array<Keyword<VI>>({
 }  // namespace
 
 void parse_vrrp_instance(ParseCtx& ctx, const Stmt& s, Config& cfg) {
-  if (!ctx.need_args(s, 1, "NAME { … }")) return;
+  if (!ctx.need_args(s, 1, "NAME { … }", /*soft=*/true)) return;
   VrrpInstance vi;
   vi.name = s.arg(0);
   vi.loc = s.arg_token(0).loc;

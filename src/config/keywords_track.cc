@@ -91,7 +91,7 @@ void kw_weight(ParseCtx& ctx, const Stmt& s, T& o, std::int64_t lo, std::int64_t
 void script_weight(ParseCtx& ctx, const Stmt& s, VrrpScript& o) { kw_weight(ctx, s, o, -253, 253); }
 
 void script_cmd(ParseCtx& ctx, const Stmt& s, VrrpScript& o) {
-  if (!ctx.need_args(s, 1, "\"COMMAND args…\"")) return;
+  if (!ctx.need_args(s, 1, "\"COMMAND args…\"", /*soft=*/true)) return;
   std::string cmd(s.arg(0));
   for (std::size_t i = 1; i < s.nargs(); ++i) (cmd += " ") += s.arg(i);  // unquoted args join
   o.script.set(cmd, s.arg_token(0).loc);
@@ -253,12 +253,16 @@ constexpr auto kGarpGroupKeywords = std::to_array<Keyword<GarpGroup>>({
     {"interfaces", gg_interfaces, Shape::block},
 });
 
-// `vrrp_script NAME {`: the name is required (keepalived: "missing a parameter").
+// `vrrp_script NAME {`: the name is required. keepalived stops reading at a nameless
+// vrrp_script / track_file / vrrp_track_process ("missing a parameter", -t exit 2) but only
+// reports a nameless vrrp_sync_group (exit 5): `soft`.
 template <class T>
-bool named(ParseCtx& ctx, const Stmt& s, T& obj) {
+bool named(ParseCtx& ctx, const Stmt& s, T& obj, bool soft = false) {
   if (s.nargs() < 1) {
-    ctx.error(s.keyword(), fmt::format("'{}' is missing its name: write '{} NAME {{ … }}'",
-                                       s.keyword().text, s.keyword().text));
+    std::string msg = fmt::format("'{}' is missing its name: write '{} NAME {{ … }}'",
+                                  s.keyword().text, s.keyword().text);
+    if (soft) ctx.diags.error(s.keyword().loc, std::move(msg));
+    else ctx.diags.missing_parameter(s.keyword().loc, std::move(msg));
     return false;
   }
   obj.name = s.arg(0);
@@ -291,7 +295,7 @@ void parse_track_process(ParseCtx& ctx, const Stmt& s, Config& cfg) {
 
 void parse_sync_group(ParseCtx& ctx, const Stmt& s, Config& cfg) {
   SyncGroup o;
-  if (!named(ctx, s, o)) return;
+  if (!named(ctx, s, o, /*soft=*/true)) return;
   walk_block<SyncGroup>(ctx, s.block, kSyncGroupKeywords, o, "vrrp_sync_group");
   cfg.sync_groups.push_back(std::move(o));
 }

@@ -399,6 +399,10 @@ struct Config {
 
   // Checker-side and other blocks vigil parses for structure only (virtual_server, bfd_instance…).
   std::vector<RawStatement> unsupported_blocks;
+  // The scripts those blocks would run (MISC_CHECK misc_path, quorum_up/down, notify_up/down):
+  // only for the script-security verdict keepalived gives (checker_side.h). Not dumped or
+  // printed: vigil does not run them.
+  std::vector<Command> checker_scripts;
 
   const VrrpInstance* find_instance(std::string_view name) const;
   const VrrpScript* find_script(std::string_view name) const;

@@ -5,6 +5,7 @@
 #include <array>
 #include <functional>
 
+#include "config/checker_side.h"
 #include "config/keyword.h"
 #include "config/tree.h"
 
@@ -75,7 +76,7 @@ void top_up_down_delays(ParseCtx& ctx, const Stmt& s, Config& c) {
 }
 
 void top_track_group(ParseCtx& ctx, const Stmt& s, Config& c) {
-  if (!ctx.need_args(s, 1, "NAME { group { VI_1 … } }")) return;
+  if (!ctx.need_args(s, 1, "NAME { group { VI_1 … } }", /*soft=*/true)) return;
   TrackGroup tg{std::string(s.arg(0)), {}, s.arg_token(0).loc};
   for (const Stmt& l : s.block) {
     if (l.keyword().text == "group" && l.has_block) {
@@ -91,7 +92,7 @@ void top_track_group(ParseCtx& ctx, const Stmt& s, Config& c) {
 
 template <Field<std::string> Config::*M>
 void top_string(ParseCtx& ctx, const Stmt& s, Config& c) {
-  if (!ctx.need_args(s, 1, "NAME")) return;
+  if (!ctx.need_args(s, 1, "NAME", /*soft=*/true)) return;
   (c.*M).set(std::string(s.arg(0)), s.loc());
 }
 
@@ -105,16 +106,6 @@ void top_child_wait_time(ParseCtx& ctx, const Stmt& s, Config& c) {
   auto v = parse_seconds(s.arg(0), Duration{0}, Duration{3600 * kSec});
   if (!v) return ctx.bad_value(s, 0, v.error());
   c.child_wait_time.set(*v, s.loc());
-}
-
-// keepalived's checker (LVS) and BFD sections: structure is checked by the tree builder, the
-// content is not vigil's business. Reported once per keyword, kept for the dump.
-void top_unsupported(ParseCtx& ctx, const Stmt& s, Config& c) {
-  if (ctx.first_time(fmt::format("unsupported:{}", s.keyword().text)))
-    ctx.warning(s.keyword(), fmt::format("'{}' belongs to keepalived's checker/BFD side, which "
-                                         "vigil does not support: ignored (reported once)",
-                                         s.keyword().text));
-  c.unsupported_blocks.push_back(raw(s));
 }
 
 constexpr auto kTopKeywords = std::to_array<Keyword<Config>>({
@@ -139,12 +130,12 @@ constexpr auto kTopKeywords = std::to_array<Keyword<Config>>({
     {"use_pid_dir", top_flag<&Config::use_pid_dir>},
     {"linkbeat_use_polling", top_flag<&Config::linkbeat_use_polling>},
     {"child_wait_time", top_child_wait_time},
-    {"virtual_server", top_unsupported, Shape::any},
-    {"virtual_server_group", top_unsupported, Shape::any},
-    {"real_server", top_unsupported, Shape::any},
-    {"bfd_instance", top_unsupported, Shape::any},
-    {"SSL", top_unsupported, Shape::any},
-    {"vrrp_track_bfd", top_unsupported, Shape::any},
+    {"virtual_server", parse_checker_block, Shape::any},
+    {"virtual_server_group", parse_checker_block, Shape::any},
+    {"real_server", parse_checker_block, Shape::any},
+    {"bfd_instance", parse_checker_block, Shape::any},
+    {"SSL", parse_checker_block, Shape::any},
+    {"vrrp_track_bfd", parse_checker_block, Shape::any},
 });
 
 }  // namespace

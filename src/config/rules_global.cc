@@ -98,7 +98,8 @@ void script_security(RuleCtx& c) {
       default_known = false;
     }
     default_root = g.script_user.value == "root";
-  } else if (c.cfg.vrrp_scripts.empty() && notify_commands(c.cfg).empty()) {
+  } else if (c.cfg.vrrp_scripts.empty() && notify_commands(c.cfg).empty() &&
+             c.cfg.checker_scripts.empty()) {
     return;  // nothing runs scripts: no user to look up (getpwnam loads NSS: ~0.3 ms)
   } else if (!ask(c.env.user_exists, "keepalived_script")) {
     if (secure) default_known = false;
@@ -126,20 +127,42 @@ void script_security(RuleCtx& c) {
     v.erase(gone, v.end());
   }
   if (secure) return;
+  // keepalived's VRRP process (which checks its scripts) only runs with a vrrp_instance: with
+  // none, defined scripts are never run (keepalived 2.2.7 -t: exit 0).
   bool as_root = false;
+  SourceLoc first_root;
+  const bool vrrp_runs = !c.cfg.vrrp_instances.empty();
   for (const VrrpScript& s : c.cfg.vrrp_scripts) {
-    if (s.disabled) continue;
-    if (s.user.is_set ? s.user.value == "root" : default_root) as_root = true;
+    if (s.disabled || !vrrp_runs) continue;
+    if (s.user.is_set ? s.user.value == "root" : default_root) {
+      if (!as_root) first_root = s.loc;
+      as_root = true;
+    }
   }
   for (const Command* cmd : notify_commands(c.cfg)) {
     if (!ask(c.env.script_usable, first_word(cmd->cmd))) continue;
-    if (cmd->user.empty() ? default_root : cmd->user == "root") as_root = true;
+    if (cmd->user.empty() ? default_root : cmd->user == "root") {
+      if (!as_root) first_root = cmd->loc;
+      as_root = true;
+    }
   }
   if (as_root) {
     c.facts.script_security_violation = true;
-    c.diags.error(g.loc, "SECURITY VIOLATION - scripts are being executed but script_security "
+    c.diags.error(g.loc.file ? g.loc : first_root, "SECURITY VIOLATION - scripts are being executed but script_security "
                          "not enabled: add 'enable_script_security' (and a script_user) to "
                          "global_defs");
+  }
+  // keepalived's checker process makes the same check for its own scripts (vigil does not run
+  // them, but -t gives keepalived's verdict).
+  for (const Command& cmd : c.cfg.checker_scripts) {
+    if (!ask(c.env.script_usable, first_word(cmd.cmd))) continue;
+    if (!(cmd.user.empty() ? default_root : cmd.user == "root")) continue;
+    c.facts.script_security_violation = true;
+    c.diags.error(cmd.loc, "SECURITY VIOLATION - check scripts are being executed but "
+                           "script_security not enabled (keepalived's checker would run this one "
+                           "as root; vigil does not run it): add 'enable_script_security' to "
+                           "global_defs");
+    break;
   }
 }
 

@@ -71,6 +71,13 @@ void Diagnostics::error(SourceLoc loc, std::string message) {
 void Diagnostics::fatal(SourceLoc loc, std::string message) {
   items_.push_back({Severity::fatal, loc, std::move(message)});
 }
+void Diagnostics::missing_parameter(SourceLoc loc, std::string message) {
+  items_.push_back({Severity::error, loc, std::move(message), true});
+}
+bool Diagnostics::has_missing_parameter() const {
+  return std::any_of(items_.begin(), items_.end(),
+                     [](const Diagnostic& d) { return d.missing_parameter; });
+}
 bool Diagnostics::has_errors() const {
   return std::any_of(items_.begin(), items_.end(),
                      [](const Diagnostic& d) { return d.severity != Severity::warning; });

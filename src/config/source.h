@@ -59,6 +59,9 @@ struct Diagnostic {
   Severity severity = Severity::error;
   SourceLoc loc;
   std::string message;
+  // A keyword without the value keepalived requires: keepalived stops reading there ("missing a
+  // parameter"), and -t exits 2 (config/check.h).
+  bool missing_parameter = false;
   std::string str() const;  // "file:line:col: error: message"
 };
 
@@ -68,9 +71,11 @@ class Diagnostics {
   void warning(SourceLoc loc, std::string message);
   void error(SourceLoc loc, std::string message);
   void fatal(SourceLoc loc, std::string message);
+  void missing_parameter(SourceLoc loc, std::string message);  // an error, see Diagnostic
   const std::vector<Diagnostic>& all() const { return items_; }
   bool has_errors() const;  // any error or fatal
   bool has_fatal() const;
+  bool has_missing_parameter() const;
  private:
   std::vector<Diagnostic> items_;
 };

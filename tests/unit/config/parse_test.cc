@@ -81,14 +81,74 @@ TEST(ParseKeywords, BlockKeywordWithoutBlockAndLineKeywordWithBlock) {
 }
 
 TEST(ParseKeywords, CheckerBlocksAreReportedOnceAndKept) {
-  auto c = check("virtual_server 10.0.0.1 80 {\n  real_server 10.0.0.2 80 { weight 1 }\n}\n"
-                 "virtual_server 10.0.0.1 443 {\n}\n" + instance(""));
+  const std::string vs = "virtual_server 10.0.0.1 80 {\n  protocol TCP\n  lb_algo rr\n"
+                         "  lb_kind DR\n  real_server 10.0.0.2 80 { weight 1 }\n}\n";
+  auto c = check("global_defs {\n  lvs_timeouts tcp 900\n}\n" + vs + vs +
+                 "bfd_instance B {\n}\n" + instance(""));
   int n = 0;
-  for (const auto& d : c.r.diagnostics) n += d.message.find("'virtual_server'") != std::string::npos;
-  EXPECT_EQ(n, 1) << c.all();
-  EXPECT_EQ(c.cfg().unsupported_blocks.size(), 2u);
+  for (const auto& d : c.r.diagnostics) n += d.message.find("checker/LVS/BFD") != std::string::npos;
+  EXPECT_EQ(n, 1) << c.all();  // one report for the whole configuration, at the first
+  EXPECT_TRUE(c.has(Severity::warning, "'lvs_timeouts' belongs to keepalived's checker", 2))
+      << c.all();
+  EXPECT_EQ(c.cfg().unsupported_blocks.size(), 3u);
   EXPECT_EQ(c.cfg().vrrp_instances.size(), 1u);
-  EXPECT_EQ(c.r.exit_code, 0);
+  EXPECT_EQ(c.r.exit_code, 0) << c.all();
+}
+
+// The checker-side values keepalived 2.2.7's -t counts as config errors (checker_side.h), each
+// with its location; the exit codes are pinned against keepalived in keepalived_diff_test.
+TEST(ParseKeywords, CheckerSideValuesKeepalivedRejects) {
+  const std::string head = "virtual_server 10.0.0.1 80 {\n  protocol TCP\n  lb_algo rr\n";
+  const std::string rs = "  real_server 10.0.0.2 80 { weight 1 }\n}\n";
+  auto a = check(head + "  lb_kind DR\n  persistence_timeout 0\n" + rs + instance(""));
+  EXPECT_TRUE(a.has(Severity::error, "persistence_timeout 0: must be a number in [1, 2678400]", 5))
+      << a.all();
+  EXPECT_EQ(a.r.exit_code, 5);
+  auto q = check(head + "  lb_kind DR\n  quorum 0\n" + rs + instance(""));
+  EXPECT_TRUE(q.has(Severity::error, "quorum 0: must be a number in [1, 4294967295]", 5)) << q.all();
+  auto k = check(head + "  lb_kind FNAT\n" + rs + instance(""));
+  EXPECT_TRUE(k.has(Severity::error, "unknown routing method 'FNAT' for lb_kind", 4)) << k.all();
+  auto m = check("virtual_server 10.0.0.1 80 {\n" + rs + instance(""));
+  EXPECT_TRUE(m.has(Severity::error, "no protocol set", 1)) << m.all();
+  EXPECT_TRUE(m.has(Severity::error, "no scheduler set", 1)) << m.all();
+  EXPECT_TRUE(m.has(Severity::error, "no forwarding method set", 1)) << m.all();
+  auto e = check("virtual_server 10.0.0.1 80 {\n  protocol TCP\n}\n" + instance(""));
+  EXPECT_TRUE(e.has(Severity::error, "has no real servers", 1)) << e.all();
+  auto f = check("virtual_server fwmark 1 {\n  lb_algo rr\n  lb_kind DR\n" + rs + instance(""));
+  EXPECT_FALSE(f.has(Severity::error, "no protocol set", 1)) << f.all();  // fwmark: none needed
+}
+
+TEST(ParseKeywords, CheckScriptsCountForScriptSecurity) {
+  const std::string vs = "virtual_server 10.0.0.1 80 {\n  protocol TCP\n  lb_algo rr\n"
+                         "  lb_kind DR\n  real_server 10.0.0.2 80 {\n    MISC_CHECK {\n"
+                         "      misc_path \"/usr/bin/true\"\n    }\n  }\n}\n";
+  CheckOptions o;  // no keepalived_script user: scripts run as root
+  o.env.user_exists = [](std::string_view) { return false; };
+  o.env.script_usable = [](std::string_view) { return true; };
+  auto c = check(vs + instance(""), o);
+  ASSERT_EQ(c.cfg().checker_scripts.size(), 1u);
+  EXPECT_EQ(c.cfg().checker_scripts[0].cmd, "/usr/bin/true");
+  EXPECT_TRUE(c.has(Severity::error, "SECURITY VIOLATION - check scripts", 7)) << c.all();
+  EXPECT_EQ(c.r.exit_code, 6);
+  auto secure = check("global_defs {\n  enable_script_security\n}\n" + vs + instance(""), o);
+  EXPECT_NE(secure.r.exit_code, 6) << secure.all();
+}
+
+// keepalived stops reading at most keywords without their value ("missing a parameter", -t exit
+// 2), and only counts a config error for a few (exit 5): both pinned in keepalived_diff_test.
+TEST(ParseKeywords, MissingValueExitCodes) {
+  auto p = check(instance("    priority\n"));
+  const Diagnostic* d = p.find(Severity::error, "'priority' is missing a value");
+  ASSERT_NE(d, nullptr) << p.all();
+  EXPECT_TRUE(d->missing_parameter);
+  EXPECT_EQ(d->loc.str(), "t.conf:7:5") << p.all();
+  EXPECT_EQ(p.r.exit_code, 2);
+  auto r = check("global_defs {\n  router_id\n}\n" + instance(""));
+  EXPECT_TRUE(r.has(Severity::error, "'router_id' is missing a value", 2)) << r.all();
+  EXPECT_EQ(r.r.exit_code, 5);
+  auto b = check(instance("    interface { eth0 }\n"));  // braces are not a value
+  EXPECT_TRUE(b.has(Severity::error, "'interface' is missing a value")) << b.all();
+  EXPECT_EQ(b.r.exit_code, 2);
 }
 
 TEST(ParseKeywords, MissingNameIsAnError) {
