@@ -39,6 +39,7 @@ void Engine::start(std::shared_ptr<const config::Config> cfg) {
   KernelView kv(*nl_);
   for (const auto& vi : config_->vrrp_instances) add_instance(vi, kv);
   rebuild_sync_groups();
+  configure_garp_pacing();
   if (trackers_) trackers_->start();  // first /proc scan now; scripts' first runs are timers
   for (auto& in : instances_) startup(*in);
 }
@@ -111,6 +112,7 @@ void Engine::startup(RtInstance& in) {
 }
 
 void Engine::retire(RtInstance& in) {
+  forget_garps(in);
   step(in, vrrp::Event::of(vrrp::EventKind::shutdown));
   for (auto& t : in.timers) t.cancel();
   if (in.vips_installed) change_vips(in, false);
@@ -194,6 +196,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
   }
   std::erase(instances_, nullptr);
   rebuild_sync_groups();
+  configure_garp_pacing();
   for (RtInstance* in : fresh) {
     in->last_transition = wall_clock_();
     startup(*in);

@@ -41,6 +41,7 @@
 #include "net/netlink.h"
 #include "net/netlink_monitor.h"
 #include "runtime/channel.h"
+#include "runtime/garp_pacer.h"
 #include "runtime/rt_instance.h"
 #include "runtime/tracking.h"
 #include "track/notifier.h"
@@ -103,7 +104,11 @@ class Engine {
   void change_vips(RtInstance& in, bool install);
   void change_routes(RtInstance& in, bool install, bool rules);
   void flush_netlink();  // sends the queued VIP/route/rule changes of every instance at once
-  void send_garps(RtInstance& in, std::uint32_t count);
+  void send_garps(RtInstance& in, std::uint32_t count);  // engine_garp.cc
+  void send_one_garp(RtInstance& in, const vrrp::IpAddress& address);
+  void configure_garp_pacing();
+  void forget_garps(RtInstance& in);
+  void run_deferred_garps();
   void on_state_changed(RtInstance& in, const vrrp::Action& a);
   void on_timer(RtInstance& in, vrrp::Timer t);
   void notify(RtInstance& in, const vrrp::Action& a);
@@ -151,6 +156,10 @@ class Engine {
   std::vector<std::unique_ptr<Channel>> channels_;
   std::vector<std::unique_ptr<RtSyncGroup>> sync_groups_;
   std::vector<std::unique_ptr<RtInstance>> stopping_;  // left the config: kept until stop_phase2
+  // GARP bursts waiting for the queued netlink batch that installs their VIPs (sent right
+  // after it: advert, then VIPs, then GARPs — reference §4.4).
+  std::vector<std::pair<RtInstance*, std::uint32_t>> deferred_garps_;
+  GarpPacer garp_pacer_{loop_, [this](RtInstance& in, const vrrp::IpAddress& a) { send_one_garp(in, a); }};
   std::array<std::uint8_t, vrrp::kIpv4HeaderSize + vrrp::kMaxMessageSize> txbuf_{};
   // Netlink changes queued by change_vips/change_routes in this loop pass, flushed together by
   // a zero-delay task (a mass failover: one batch, not one round trip per instance).

@@ -156,6 +156,7 @@ void Engine::flush_netlink() {
   if (!nl_batch_ || nl_changes_.empty()) {
     nl_batch_.reset();
     nl_changes_.clear();
+    run_deferred_garps();
     return;
   }
   const net::NetlinkBatch batch = std::move(*nl_batch_);
@@ -165,6 +166,7 @@ void Engine::flush_netlink() {
   auto results = nl_->commit(batch);
   if (!results) {
     log(LogLevel::error, fmt::format("netlink: {} ({} changes not applied)", results.error().str(), changes.size()));
+    run_deferred_garps();
     return;
   }
   for (std::size_t i = 0; i < results->size() && i < changes.size(); ++i) {
@@ -190,33 +192,7 @@ void Engine::flush_netlink() {
         break;
     }
   }
-}
-
-void Engine::send_garps(RtInstance& in, std::uint32_t count) {
-  if (count == 0 || in.vip_specs.empty()) return;
-  if (!in.garp) {
-    auto opened = net::GarpSender::open(in.ifindex, in.mac);
-    if (!opened) {
-      log(LogLevel::error, fmt::format("({}) gratuitous ARP socket: {}", in.name, opened.error().str()));
-      return;
-    }
-    in.garp.emplace(std::move(*opened));
-  }
-  for (const auto& spec : in.vip_specs) {
-    if (spec.ifindex != in.ifindex) continue;  // a VIP on another interface: its own GARPs are not ours
-    log(LogLevel::debug, fmt::format("({}) Sending/queueing {} on {} for {}", in.name,
-                                     spec.address.is_v4() ? "gratuitous ARPs" : "Unsolicited Neighbour Adverts",
-                                     in.vmac ? in.vmac->name() : in.ifname, spec.address.to_string()));
-    for (std::uint32_t i = 0; i < count; ++i) {
-      auto st = spec.address.is_v4() ? in.garp->send_garp(spec.address)
-                                     : in.garp->send_na(spec.address, in.ipv6_router);
-      if (!st) {
-        log(LogLevel::error, fmt::format("({}) GARP/NA for {}: {}", in.name, spec.address.to_string(), st.error().str()));
-        break;
-      }
-      ++in.tx.garps_sent;
-    }
-  }
+  run_deferred_garps();
 }
 
 void Engine::notify(RtInstance& in, const vrrp::Action& a) {
@@ -243,7 +219,10 @@ void Engine::notify(RtInstance& in, const vrrp::Action& a) {
 
 void Engine::on_state_changed(RtInstance& in, const vrrp::Action& a) {
   if (a.state == vrrp::State::master) ++in.tx.become_master;
-  if (a.from == vrrp::State::master && a.state != vrrp::State::master) ++in.tx.release_master;
+  if (a.from == vrrp::State::master && a.state != vrrp::State::master) {
+    ++in.tx.release_master;
+    forget_garps(in);  // queued GARPs of a former master would announce the wrong owner
+  }
   in.last_transition = wall_clock_();
   if (in.sync != nullptr && a.state != vrrp::State::stop) {
     std::vector<vrrp::SyncAction> out;

@@ -101,6 +101,7 @@ struct RtInstance {
   // (dont_track_primary: the link state does not count.)
   bool usable() const { return (link_up || dont_track_primary) && has_source; }
   bool send_failing = false;                     // log a send error once until a send works
+  bool garp_failing = false;                     // the same for GARPs/NAs
 
   std::array<event::TaskHandle, vrrp::kTimerCount> timers{};
   vrrp::RxCounters rx{};

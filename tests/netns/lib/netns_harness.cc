@@ -165,6 +165,8 @@ PacketCapture::PacketCapture(const std::string& netns, const std::string& ifname
     ::close(fd_);
     throw std::runtime_error("PacketCapture: bind to " + ifname + " in " + netns + ": " + err);
   }
+  const int on = 1;
+  ::setsockopt(fd_, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
 }
 
 PacketCapture::~PacketCapture() {
@@ -173,11 +175,29 @@ PacketCapture::~PacketCapture() {
 
 std::optional<PacketCapture::Frame> PacketCapture::read_one() {
   std::uint8_t buf[65536];
+  alignas(cmsghdr) std::uint8_t control[CMSG_SPACE(sizeof(timespec))];
   sockaddr_ll from{};
-  socklen_t len = sizeof from;
-  ssize_t n = ::recvfrom(fd_, buf, sizeof buf, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from), &len);
+  iovec iov{buf, sizeof buf};
+  msghdr msg{};
+  msg.msg_name = &from;
+  msg.msg_namelen = sizeof from;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n = ::recvmsg(fd_, &msg, MSG_DONTWAIT);
   if (n < 0) return std::nullopt;
-  return Frame{std::vector<std::uint8_t>(buf, buf + n), from.sll_pkttype == PACKET_OUTGOING};
+  Frame f{std::vector<std::uint8_t>(buf, buf + n), from.sll_pkttype == PACKET_OUTGOING};
+  f.at = std::chrono::system_clock::now();
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+      timespec ts{};
+      std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+      f.at = std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec)));
+    }
+  }
+  return f;
 }
 
 std::optional<PacketCapture::Frame> PacketCapture::next(const std::function<bool(const Frame&)>& match,

@@ -155,6 +155,8 @@ class PacketCapture {
   struct Frame {
     std::vector<std::uint8_t> bytes;  // from the Ethernet header on
     bool outgoing = false;            // sent by this host (PACKET_OUTGOING)
+    // When the kernel saw it (SO_TIMESTAMPNS, CLOCK_REALTIME): spacing and wire times.
+    std::chrono::system_clock::time_point at{};
     std::uint16_t ethertype() const {
       return bytes.size() < 14 ? 0 : static_cast<std::uint16_t>(bytes[12] << 8 | bytes[13]);
     }

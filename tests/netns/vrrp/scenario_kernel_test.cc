@@ -46,7 +46,7 @@ TEST(VrrpScenarioKernel, VipDeletedOnTheMasterIsBackWithinItsSkewTime) {
 }
 
 TEST(VrrpScenarioKernel, NoTrackVipDeletedIsNotActedOn) {
-  Topology topo("vvn", {"a", "b"});
+  Topology topo("vvx", {"a", "b"});
   Router a(topo.node("a"), Router::Kind::vigil, lab_config({.priority = 150, .vip = "10.99.0.100/24 no_track"}, "a"));
   Router b(topo.node("b"), Router::Kind::vigil, lab_config({.priority = 100, .vip = "10.99.0.100/24 no_track"}, "b"));
   a.start();
