@@ -117,6 +117,19 @@ TEST(TrackObjects, TrackSrcIpFaultsWhenTheSourceGoes) {
   ASSERT_TRUE(wait_until([&] { return p.a->state() == kMaster; }, kFailover)) << p.a->log();
 }
 
+// dont_track_primary: the instance's own interface going down does not mean FAULT.
+TEST(TrackObjects, DontTrackPrimaryIgnoresItsOwnLinkDown) {
+  Pair p("vtd");
+  p.start("", "  dont_track_primary\n");
+  ASSERT_TRUE(wait_until([&] { return p.a->state() == kMaster; }, kElected)) << p.a->log();
+  sh(p.topo.node("a").exec("ip link set eth0 down"));
+  // The link event reaches vigild within milliseconds; b stops hearing a and takes over
+  // (master-down 360.9 ms) — that b is master proves the link went down for a.
+  ASSERT_TRUE(wait_until([&] { return p.b->state() == kMaster; }, kFailover));
+  EXPECT_EQ(p.a->state(), kMaster) << p.a->log();
+  EXPECT_EQ(p.a->log().find("Entering FAULT STATE"), std::string::npos) << p.a->log();
+}
+
 // A copy of sleep with a name of its own (comm), started and killed by PID.
 class Proc {
  public:

@@ -94,6 +94,33 @@ TEST(TrackSyncNotify, SyncGroupOnTwoLansFailsOverTogether) {
   EXPECT_TRUE(wait_until([&] { return b.state("VI_1") == kBackup && b.state("VI_2") == kBackup; }, 500ms));
 }
 
+// Trackers at the group level apply to every member: a group track_file with a non-zero value
+// (weight 0) puts both instances in FAULT; back to 0, both come back.
+TEST(TrackSyncNotify, GroupLevelTrackerMovesEveryMember) {
+  Topology topo("vtk", {"a", "b"});
+  Router probe(topo.node("a"), Router::Kind::vigil, "");
+  const std::string file = probe.dir() + "/fault";
+  auto config = [&](const std::string& id, int prio, const std::string& group_extra, const std::string& head) {
+    return fmt::format("global_defs {{\n  router_id {}\n}}\n{}"
+                       "vrrp_sync_group G {{\n  group {{\n    VI_1\n    VI_2\n  }}\n{}}}\n",
+                       id, head, group_extra) +
+           instance("VI_1", "eth0", 51, prio, "10.99.0.100/24") + instance("VI_2", "eth0", 52, prio, "10.99.0.101/24");
+  };
+  Router a(topo.node("a"), Router::Kind::vigil,
+           config("a", 150, "  track_file {\n    tf weight 0\n  }\n",
+                  fmt::format("track_file tf {{\n  file \"{}\"\n}}\n", file)));
+  Router b(topo.node("b"), Router::Kind::vigil, config("b", 100, "", ""));
+  a.start();
+  b.start();
+  ASSERT_TRUE(wait_until([&] { return a.state("VI_1") == kMaster && a.state("VI_2") == kMaster; }, kElected)) << a.log();
+  sh("echo 1 > " + file);
+  ASSERT_TRUE(wait_until([&] { return a.state("VI_1") == kFault && a.state("VI_2") == kFault; }, 500ms)) << a.log();
+  ASSERT_TRUE(wait_until([&] { return b.state("VI_1") == kMaster && b.state("VI_2") == kMaster; }, kFailover)) << b.log();
+  sh("echo 0 > " + file);
+  ASSERT_TRUE(wait_until([&] { return a.state("VI_1") == kMaster && a.state("VI_2") == kMaster; }, kFailover + 1000ms))
+      << a.log();
+}
+
 // notify_<state> get only their configured words; `notify` gets TYPE NAME STATE PRIORITY
 // appended (reference §5.5); notify_deleted at a reload that removes the instance.
 TEST(TrackSyncNotify, NotifyScriptsGetKeepalivedsArguments) {
