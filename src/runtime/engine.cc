@@ -125,7 +125,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
   if (!nl_) return;
   flush_netlink();  // queued changes first: the reload diff below talks to the kernel directly
   if (monitor_needs_reopen()) open_monitor();
-  if (!notifier_) open_notifier();
+  open_notifier();  // FIFOs reopened when their settings changed
   open_scripts();
   failed_.clear();
   std::vector<std::unique_ptr<RtInstance>> next;

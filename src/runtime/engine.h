@@ -150,6 +150,7 @@ class Engine {
   event::TaskHandle monitor_task_;
   std::unique_ptr<track::Spawner> spawner_;    // notify scripts (only when some are configured)
   std::unique_ptr<track::Notifier> notifier_;
+  std::string notifier_settings_;  // FIFOs and FIFO scripts notifier_ was opened with
   std::unique_ptr<Trackers> trackers_;         // scripts, files, processes, interfaces (tracking.h)
   std::vector<std::unique_ptr<RtInstance>> instances_;
   std::vector<std::string> failed_;  // configured instances that could not be set up

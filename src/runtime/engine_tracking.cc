@@ -181,7 +181,20 @@ void Engine::run_sync(RtSyncGroup& g, const std::vector<vrrp::SyncAction>& actio
   }
 }
 
+// At start and at every reload: a reload that changes the FIFOs or their scripts closes the old
+// ones (their script is sent SIGTERM) and opens the new ones; otherwise they stay open.
 void Engine::open_notifier() {
+  const auto& gd = config_->global_defs;
+  std::string settings = wants_notifier(*config_) ? "on" : "off";
+  for (const auto* f : {&gd.notify_fifo, &gd.vrrp_notify_fifo}) {
+    if (*f) settings += fmt::format("|{}:{}:{}", (*f)->path, (*f)->user, (*f)->group);
+  }
+  for (const auto* c : {&gd.notify_fifo_script, &gd.vrrp_notify_fifo_script}) {
+    if (*c) settings += fmt::format("|{}:{}:{}", (*c)->cmd, (*c)->user, (*c)->group);
+  }
+  if (notifier_ && settings == notifier_settings_) return;
+  notifier_.reset();
+  notifier_settings_ = settings;
   if (!wants_notifier(*config_)) return;
   if (!ensure_spawner()) return;
   notifier_ = std::make_unique<track::Notifier>(loop_, *spawner_, [this](event::Severity s, std::string_view m) {

@@ -203,6 +203,37 @@ TEST(TrackSyncNotify, FifoLinesArriveInOrder) {
   ::close(rd);
 }
 
+// A FIFO configured by a reload is opened then: the next transition is written to it.
+TEST(TrackSyncNotify, FifoAddedByAReloadGetsTheNextLines) {
+  Topology topo("vtz", {"a"});
+  Router probe(topo.node("a"), Router::Kind::vigil, "");
+  const std::string fifo = probe.dir() + "/vrrp.fifo", file = probe.dir() + "/fault";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const int rd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  ASSERT_GE(rd, 0);
+  std::string got;
+  auto read_all = [&] {
+    char buf[4096];
+    for (ssize_t n; (n = ::read(rd, buf, sizeof buf)) > 0;) got.append(buf, static_cast<std::size_t>(n));
+    return got;
+  };
+  auto config = [&](const std::string& global) {
+    return fmt::format("track_file tf {{\n  file \"{}\"\n  weight 0\n}}\n", file) +
+           lab_config({.priority = 150, .extra = "  track_file {\n    tf\n  }\n", .global_extra = global}, "a");
+  };
+  Router a(topo.node("a"), Router::Kind::vigil, config(""));
+  a.start();
+  ASSERT_TRUE(wait_until([&] { return a.state() == kMaster; }, kElected)) << a.log();
+  const auto reloads = count_of(a.log(), "Reload complete");
+  a.set_config(config("  vrrp_notify_fifo " + fifo + "\n"));
+  a.reload();
+  ASSERT_TRUE(wait_until([&] { return count_of(a.log(), "Reload complete") > reloads; }, 3000ms)) << a.log();
+  EXPECT_EQ(read_all(), "");  // nothing moved
+  sh("echo 1 > " + file);
+  EXPECT_TRUE(wait_until([&] { return read_all() == "INSTANCE \"VI_1\" FAULT 150\n"; }, 500ms)) << got << a.log();
+  ::close(rd);
+}
+
 // vrrp_notify_fifo_script is started with the FIFO's path and reads the same lines.
 TEST(TrackSyncNotify, FifoScriptReadsTheLines) {
   Topology topo("vtq", {"a"});
