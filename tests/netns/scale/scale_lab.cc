@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
@@ -151,6 +153,78 @@ int ScaleLab::vip_count(const std::string& role) {
     }
   }
   return count;
+}
+
+// ---------------------------------------------------------------------------------------------
+namespace {
+bool is_vip(std::uint32_t a) { return (a >> 24) == 10 && ((a >> 16) & 0xff) >= 100 && ((a >> 8) & 0xff) == 1; }
+}  // namespace
+
+VipWatch::VipWatch(ScaleLab& lab, const std::string& role) {
+  {
+    NetnsScope in(lab.node(role).ns);
+    fd_ = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (fd_ < 0) throw std::runtime_error("VipWatch: socket");
+    int big = 8 << 20;
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big);
+    sockaddr_nl sa{};
+    sa.nl_family = AF_NETLINK;
+    sa.nl_groups = RTMGRP_IPV4_IFADDR;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) throw std::runtime_error("VipWatch: bind");
+    // Subscribed first, then one dump: an address added in between is seen twice (a set).
+    struct {
+      nlmsghdr h;
+      ifaddrmsg m;
+    } req{};
+    req.h.nlmsg_len = sizeof req;
+    req.h.nlmsg_type = RTM_GETADDR;
+    req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    req.h.nlmsg_seq = 1;
+    req.m.ifa_family = AF_INET;
+    if (::send(fd_, &req, sizeof req, 0) < 0) throw std::runtime_error("VipWatch: dump");
+  }
+  read_events(200);  // the dump's answer (and any early events)
+}
+
+VipWatch::~VipWatch() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void VipWatch::read_events(int timeout_ms) {
+  std::vector<char> buf(1 << 16);
+  pollfd p{fd_, POLLIN, 0};
+  while (::poll(&p, 1, timeout_ms) > 0) {
+    ssize_t n = ::recv(fd_, buf.data(), buf.size(), MSG_DONTWAIT);
+    if (n <= 0) return;
+    for (auto* h = reinterpret_cast<nlmsghdr*>(buf.data()); NLMSG_OK(h, static_cast<unsigned>(n)); h = NLMSG_NEXT(h, n)) {
+      if (h->nlmsg_type != RTM_NEWADDR && h->nlmsg_type != RTM_DELADDR) continue;
+      auto* m = static_cast<ifaddrmsg*>(NLMSG_DATA(h));
+      int len = static_cast<int>(IFA_PAYLOAD(h));
+      for (auto* a = IFA_RTA(m); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+        if (a->rta_type != IFA_LOCAL || RTA_PAYLOAD(a) != 4) continue;
+        std::uint32_t v;
+        std::memcpy(&v, RTA_DATA(a), 4);
+        v = ntohl(v);
+        if (!is_vip(v)) continue;
+        if (h->nlmsg_type == RTM_NEWADDR) {
+          present_.insert(v);
+        } else {
+          present_.erase(v);
+        }
+      }
+    }
+    timeout_ms = 0;  // drain what is queued, then return
+  }
+}
+
+bool VipWatch::wait_for(int count, std::chrono::milliseconds timeout) {
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  while (static_cast<int>(present_.size()) != count) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    read_events(static_cast<int>(std::min<long>(left.count(), 50)));
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------

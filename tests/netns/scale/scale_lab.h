@@ -30,6 +30,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -64,6 +65,24 @@ class ScaleLab {
  private:
   Topology topo_;
   int ifaces_;
+};
+
+// VIPs (10.x.1.y) appearing and vanishing on one router, followed through rtnetlink address
+// events (no polling dumps competing with the daemon for the CPU during a failover).
+class VipWatch {
+ public:
+  VipWatch(ScaleLab& lab, const std::string& role);  // subscribes, then counts by one dump
+  ~VipWatch();
+  VipWatch(const VipWatch&) = delete;
+  VipWatch& operator=(const VipWatch&) = delete;
+  // Reads events until `count` VIPs are present; false after `timeout`.
+  bool wait_for(int count, std::chrono::milliseconds timeout);
+  int count() const { return static_cast<int>(present_.size()); }
+
+ private:
+  void read_events(int timeout_ms);
+  int fd_ = -1;
+  std::set<std::uint32_t> present_;
 };
 
 // How the daemon's console output is consumed.
