@@ -201,6 +201,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
     in->last_transition = wall_clock_();
     startup(*in);
   }
+  fifo_states_after_reload();
 }
 
 std::chrono::milliseconds Engine::stop_phase1() {

@@ -119,6 +119,7 @@ class Engine {
   void open_scripts();  // (re)configures the trackers (tracking.h) for config_
   void on_tracker(track::TrackedKind kind, std::size_t index);
   void track_link(int ifindex, bool up);
+  void fifo_states_after_reload();  // fifo_write_vrrp_states_on_reload
   void track_source(const net::AddressEvent& ev);  // track_src_ip
   bool source_present(const RtInstance& in);
   void recompute_priority(RtInstance& in, bool at_startup);

@@ -161,6 +161,21 @@ void Engine::rebuild_sync_groups() {
   }
 }
 
+// fifo_write_vrrp_states_on_reload: after a reload, every instance's and group's state again
+// on the FIFOs (reference §3.2), so a reader that lost track can resynchronise.
+void Engine::fifo_states_after_reload() {
+  if (!notifier_ || !*config_->global_defs.fifo_write_vrrp_states_on_reload) return;
+  for (const auto& in : instances_) {
+    const vrrp::State st = in->fsm.state();
+    if (st == vrrp::State::init) continue;
+    notifier_->fifo_state(track::NotifyKind::instance, in->name, notify_state_of(st), in->fsm.effective_priority().value);
+  }
+  for (const auto& g : sync_groups_) {
+    if (g->group.state() == vrrp::State::init) continue;
+    notifier_->fifo_state(track::NotifyKind::group, g->group.name(), notify_state_of(g->group.state()), 0);
+  }
+}
+
 void Engine::run_sync(RtSyncGroup& g, const std::vector<vrrp::SyncAction>& actions) {
   for (const auto& a : actions) {
     switch (a.kind) {

@@ -144,6 +144,10 @@ void Notifier::state_change(NotifyKind kind, const std::string& name, NotifyStat
   write_fifos(fifo_line(kind, name, state, kind == NotifyKind::group ? 0 : priority));
 }
 
+void Notifier::fifo_state(NotifyKind kind, const std::string& name, NotifyState state, int priority) {
+  write_fifos(fifo_line(kind, name, state, kind == NotifyKind::group ? 0 : priority));
+}
+
 void Notifier::master_rx_lower_pri(const std::string& name, int priority,
                                    const NotifyScripts& scripts) {
   if (scripts.master_rx_lower_pri) {

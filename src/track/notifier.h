@@ -81,6 +81,9 @@ class Notifier {
   void priority_changed(const std::string& name, bool is_master, int priority,
                         const NotifyScripts& scripts);
 
+  // Only the FIFO line of a state (fifo_write_vrrp_states_on_reload): no script runs.
+  void fifo_state(NotifyKind kind, const std::string& name, NotifyState state, int priority);
+
   std::size_t fifo_count() const { return fifos_.size(); }
   const FifoWriter& fifo(std::size_t i) const { return fifos_.at(i); }
   std::uint64_t spawn_failures() const { return spawn_failures_; }

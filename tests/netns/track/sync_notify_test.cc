@@ -203,7 +203,8 @@ TEST(TrackSyncNotify, FifoLinesArriveInOrder) {
   ::close(rd);
 }
 
-// A FIFO configured by a reload is opened then: the next transition is written to it.
+// A FIFO configured by a reload is opened then: the states are written to it after the reload
+// (fifo_write_vrrp_states_on_reload), and the next transition.
 TEST(TrackSyncNotify, FifoAddedByAReloadGetsTheNextLines) {
   Topology topo("vtz", {"a"});
   Router probe(topo.node("a"), Router::Kind::vigil, "");
@@ -225,12 +226,15 @@ TEST(TrackSyncNotify, FifoAddedByAReloadGetsTheNextLines) {
   a.start();
   ASSERT_TRUE(wait_until([&] { return a.state() == kMaster; }, kElected)) << a.log();
   const auto reloads = count_of(a.log(), "Reload complete");
-  a.set_config(config("  vrrp_notify_fifo " + fifo + "\n"));
+  a.set_config(config("  vrrp_notify_fifo " + fifo + "\n  fifo_write_vrrp_states_on_reload\n"));
   a.reload();
   ASSERT_TRUE(wait_until([&] { return count_of(a.log(), "Reload complete") > reloads; }, 3000ms)) << a.log();
-  EXPECT_EQ(read_all(), "");  // nothing moved
+  // Nothing moved; the states are written again (fifo_write_vrrp_states_on_reload).
+  EXPECT_TRUE(wait_until([&] { return read_all() == "INSTANCE \"VI_1\" MASTER 150\n"; }, 500ms)) << got;
   sh("echo 1 > " + file);
-  EXPECT_TRUE(wait_until([&] { return read_all() == "INSTANCE \"VI_1\" FAULT 150\n"; }, 500ms)) << got << a.log();
+  EXPECT_TRUE(wait_until([&] {
+    return read_all() == "INSTANCE \"VI_1\" MASTER 150\nINSTANCE \"VI_1\" FAULT 150\n";
+  }, 500ms)) << got << a.log();
   ::close(rd);
 }
 
