@@ -49,6 +49,7 @@ class VrrpChild {
     }
     settings_ = cfg->settings;
     runtime_.start(*cfg);
+    if (runtime_.missing_interface()) return kExitConfig;  // keepalived: no dynamic_interfaces → exit 2
     install_signals();
     tell_parent(kNotifyLoaded);
     return std::nullopt;

@@ -22,6 +22,7 @@ class EngineRuntime final : public VrrpRuntime {
   EngineRuntime(event::Loop& loop, Logger& log);
   // -V: leave VIPs, virtual routes and rules in place when stopping.
   void keep_addresses_on_stop(bool keep) { engine_.keep_addresses_on_stop(keep); }
+  bool missing_interface() const override { return engine_.missing_interface(); }
 
   void start(const RunConfig& cfg) override;
   void reload(const RunConfig& cfg) override;

@@ -50,6 +50,8 @@ class VrrpRuntime {
  public:
   virtual ~VrrpRuntime() = default;
   virtual void start(const RunConfig& cfg) = 0;
+  // After start(): a configured interface does not exist (no dynamic_interfaces) → exit CONFIG.
+  virtual bool missing_interface() const { return false; }
   virtual void reload(const RunConfig& cfg) = 0;
   virtual std::chrono::milliseconds stop_phase1() = 0;
   virtual void stop_phase2() = 0;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 
 #include "runtime/instance_builder.h"
 #include "runtime/notify_setup.h"
@@ -44,9 +45,28 @@ void Engine::start(std::shared_ptr<const config::Config> cfg) {
   for (auto& in : instances_) startup(*in);
 }
 
+// An instance whose interface does not exist (reference §4.10): with `dynamic_interfaces` it
+// waits for the interface (engine_monitor.cc starts it when the link appears); without, it is
+// keepalived's fatal configuration error (the child exits CONFIG, see missing_interface()).
+bool Engine::waits_for_interface(const config::VrrpInstance& vi, KernelView& kv) {
+  if (kv.link(*vi.interface)) return false;
+  if (*config_->global_defs.dynamic_interfaces) {
+    log(vrrp::LogLevel::info, fmt::format("({}) interface {} does not exist yet - waiting for it", vi.name,
+                                          *vi.interface));
+    waiting_.push_back(vi.name);
+    failed_.push_back(vi.name);
+    return true;
+  }
+  log(vrrp::LogLevel::error, fmt::format("({}) Non-existent interface specified in configuration: {}", vi.name,
+                                         *vi.interface));
+  missing_interface_ = true;
+  return false;
+}
+
 void Engine::add_instance(const config::VrrpInstance& vi, KernelView& kv) {
   auto built = build_instance(*config_, vi, kv);
   if (!built) {
+    if (built.error().code == ENODEV && waits_for_interface(vi, kv)) return;
     log(vrrp::LogLevel::error, fmt::format("({}) cannot be started: {}", vi.name, built.error().str()));
     failed_.push_back(vi.name);
     return;
@@ -128,11 +148,13 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
   open_notifier();  // FIFOs reopened when their settings changed
   open_scripts();
   failed_.clear();
+  waiting_.clear();
   std::vector<std::unique_ptr<RtInstance>> next;
   KernelView kv(*nl_);
   for (const auto& vi : config_->vrrp_instances) {
     auto built = build_instance(*config_, vi, kv);
     if (!built) {
+      if (built.error().code == ENODEV && waits_for_interface(vi, kv)) continue;
       log(vrrp::LogLevel::error, fmt::format("({}) cannot be started: {}", vi.name, built.error().str()));
       failed_.push_back(vi.name);
       continue;

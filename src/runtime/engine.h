@@ -82,6 +82,9 @@ class Engine {
   std::chrono::milliseconds stop_phase1();
   // -V (--dont-release-vrrp): stopping leaves VIPs, virtual routes and rules in place.
   void keep_addresses_on_stop(bool keep) { keep_on_stop_ = keep; }
+  // A configured interface does not exist and `dynamic_interfaces` is off: keepalived's
+  // "Non-existent interface specified in configuration", exit CONFIG (2).
+  bool missing_interface() const { return missing_interface_; }
   void stop_phase2();
 
   std::vector<InstanceView> snapshot() const;
@@ -132,7 +135,11 @@ class Engine {
   void on_packet(Channel& ch, const net::RecvPacket& p);
   void open_monitor();
   void on_monitor();
-  void on_link(int ifindex, bool up);
+  void on_link(int ifindex, bool up);            // debounced by interface_up_down_delays
+  void apply_link(int ifindex, bool up);
+  event::Duration link_delay(int ifindex, bool up) const;
+  bool waits_for_interface(const config::VrrpInstance& vi, KernelView& kv);
+  void on_new_link(const net::LinkEvent& link);  // dynamic_interfaces: a waiting instance starts
   void on_address(const net::AddressEvent& ev);
   void on_route(const net::RouteEvent& ev);
   void on_rule(const net::RuleEvent& ev);
@@ -175,6 +182,14 @@ class Engine {
   std::optional<net::NetlinkBatch> nl_batch_;
   event::TaskHandle nl_flush_;
   bool stopped_ = false;
+  bool missing_interface_ = false;
+  std::vector<std::string> waiting_;  // instances waiting for their interface (dynamic_interfaces)
+  struct LinkDebounce {               // interface_up_down_delays (engine_monitor.cc)
+    bool known = false;
+    bool applied_up = true;           // the state the instances were last told
+    event::TaskHandle timer;          // pending change, applied if it lasts the delay
+  };
+  std::map<int, LinkDebounce> debounce_;
   bool keep_on_stop_ = false;
 };
 

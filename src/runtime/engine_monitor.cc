@@ -100,6 +100,7 @@ void Engine::open_monitor() {
 void Engine::on_monitor() {
   auto drained = monitor_->drain([&](const net::NetlinkMessage& m) {
     if (const auto* link = std::get_if<net::LinkEvent>(&m)) {
+      if (!waiting_.empty() && !link->deleted) on_new_link(*link);
       on_link(link->ifindex, !link->deleted && link->oper_up());
     } else if (const auto* addr = std::get_if<net::AddressEvent>(&m)) {
       on_address(*addr);
@@ -129,7 +130,57 @@ void Engine::set_usable(RtInstance& in, bool was_usable) {
   step(in, vrrp::Event::of(in.usable() ? vrrp::EventKind::interface_up : vrrp::EventKind::interface_down));
 }
 
+// interface_up_down_delays (reference §4.10): a change of the interface's state must last the
+// delay before anything reacts; a flap back within it is absorbed. The delay is cut below
+// (down_timer_adverts − 1) × advert interval of the instances on the interface, so a real
+// failure is still seen before the peers' master-down timers run out.
+event::Duration Engine::link_delay(int ifindex, bool up) const {
+  const config::InterfaceDelay* conf = nullptr;
+  event::Duration cap = event::Duration::max();
+  for (const auto& in : instances_) {
+    if (in->base_ifindex != ifindex) continue;
+    for (const auto& d : config_->interface_up_down_delays) {
+      if (d.interface == in->ifname) conf = &d;
+    }
+    const auto adverts = static_cast<int>(in->fsm_config.down_timer_adverts) - 1;
+    cap = std::min(cap, std::chrono::duration_cast<event::Duration>(adverts * in->fsm_config.advert_interval));
+  }
+  if (conf == nullptr) return event::Duration::zero();
+  const event::Duration want = std::chrono::duration_cast<event::Duration>(up ? conf->up : conf->down);
+  return std::max(event::Duration::zero(), std::min(want, cap - std::chrono::milliseconds(1)));
+}
+
 void Engine::on_link(int ifindex, bool up) {
+  const event::Duration delay = link_delay(ifindex, up);
+  auto it = debounce_.find(ifindex);
+  if (delay <= event::Duration::zero() && (it == debounce_.end() || !it->second.timer.active())) {
+    if (it != debounce_.end()) it->second.applied_up = up;
+    apply_link(ifindex, up);
+    return;
+  }
+  LinkDebounce& d = debounce_[ifindex];
+  if (!d.known) {
+    d.known = true;
+    for (const auto& in : instances_) {
+      if (in->base_ifindex == ifindex) d.applied_up = in->link_up;
+    }
+  }
+  if (up == d.applied_up) {  // back to what the instances know: the flap is absorbed
+    if (d.timer.active()) {
+      d.timer.cancel();
+      log(LogLevel::info, fmt::format("Netlink: interface {} back {} within its delay - ignored", ifindex,
+                                      up ? "up" : "down"));
+    }
+    return;
+  }
+  if (d.timer.active()) return;  // this change is already waiting out its delay
+  d.timer = loop_.add_timer(delay, [this, ifindex, up](const Fired&) {
+    debounce_[ifindex].applied_up = up;
+    apply_link(ifindex, up);
+  });
+}
+
+void Engine::apply_link(int ifindex, bool up) {
   track_link(ifindex, up);  // track_interface (engine_tracking.cc)
   bool logged = false;
   for (auto& in : instances_) {
@@ -239,6 +290,26 @@ void Engine::on_rule(const net::RuleEvent& ev) {
       step(in, vrrp::Event::of(vrrp::EventKind::vip_lost));
       break;
     }
+  }
+}
+
+// dynamic_interfaces: an instance configured on an interface that did not exist starts when the
+// interface appears (its sockets, VMAC and start-up as at daemon start).
+void Engine::on_new_link(const net::LinkEvent& link) {
+  if (!nl_) return;
+  KernelView kv(*nl_);
+  for (const auto& vi : config_->vrrp_instances) {
+    if (*vi.interface != link.name) continue;
+    if (std::erase(waiting_, vi.name) == 0) continue;
+    std::erase(failed_, vi.name);
+    log(LogLevel::info, fmt::format("Interface {} added - starting ({})", link.name, vi.name));
+    const std::size_t before = instances_.size();
+    add_instance(vi, kv);
+    if (instances_.size() == before) continue;
+    RtInstance& in = *instances_.back();
+    if (in.fsm_config.in_sync_group) rebuild_sync_groups();
+    configure_garp_pacing();
+    startup(in);
   }
 }
 

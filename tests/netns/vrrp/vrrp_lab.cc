@@ -1,5 +1,7 @@
 #include "vrrp_lab.h"
 
+#include <sys/wait.h>
+
 #include <fmt/format.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -113,6 +115,12 @@ void Router::term() {
 }
 
 bool Router::running() { return proc_ && !proc_->exited(); }
+
+std::optional<int> Router::exit_code() {
+  int status = 0;
+  if (!proc_ || !proc_->exited(&status) || !WIFEXITED(status)) return std::nullopt;
+  return WEXITSTATUS(status);
+}
 
 void Router::reload() {
   if (proc_) ::kill(proc_->pid(), SIGHUP);

@@ -58,6 +58,8 @@ class Router {
   // SIGTERM to the parent, without waiting.
   void term();
   bool running();
+  // The daemon's exit code once it has exited on its own (nullopt: still running, or killed).
+  std::optional<int> exit_code();
   // Started and handling its signals (safe to send the JSON dump signal).
   bool ready();
   void set_config(const std::string& config);
