@@ -44,6 +44,7 @@ CheckResult run_check(std::unique_ptr<SourceFiles> files, Diagnostics& diags,
   CheckResult r;
   r.facts = apply_rules(*cfg, opts.env, diags);
   r.exit_code = exit_code_for(diags, r.facts);
+  r.runnable = !diags.has_blocking_errors();
   r.diagnostics = diags.all();
   r.config = std::move(cfg);
   r.files = std::move(files);
@@ -58,10 +59,10 @@ std::size_t CheckResult::count(Severity s) const {
 }
 
 int exit_code_for(const Diagnostics& diags, const RuleFacts& facts) {
-  if (diags.has_missing_parameter()) return 2;  // keepalived stops reading there: nothing else
+  if (diags.has(DiagKind::missing_parameter)) return 2;  // keepalived stops reading there
   if (facts.script_security_violation) return 6;
   if (diags.has_fatal()) return 4;
-  if (diags.has_errors()) return 5;
+  if (diags.has_errors() || diags.has(DiagKind::counted_warning)) return 5;
   return 0;
 }
 

@@ -19,7 +19,8 @@
 //   2  a keyword is missing its value ("missing a parameter": keepalived stops reading there);
 //      takes precedence over everything below
 //   4  fatal: the configuration file does not exist / cannot be read, or a fatal diagnostic
-//   5  any other configuration error (keepalived would still run, with the value corrected)
+//   5  any other configuration error (keepalived would still run, with the value corrected),
+//      or a warning keepalived's -t counts (DiagKind::counted_warning: "Unknown keyword")
 //   6  scripts would run as root but enable_script_security is not set (takes precedence)
 // keepalived itself returns 0 for a missing file and 5 (not 4) for a missing interface; vigil
 // follows keepalived for interfaces and deliberately returns 4 for a missing file.
@@ -48,6 +49,9 @@ struct CheckResult {
   std::vector<Diagnostic> diagnostics;
   RuleFacts facts;
   int exit_code = 0;
+  // What the daemon may run: no error other than script security (keepalived runs those too).
+  // Warnings never block, even those -t counts (exit 5 for an unknown keyword, as keepalived).
+  bool runnable = false;
 
   bool ok() const { return exit_code == 0; }
   std::size_t count(Severity s) const;

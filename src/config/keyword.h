@@ -3,8 +3,10 @@
 // Like keepalived's parser, each block kind has a table: keyword → handler, and whether the
 // keyword takes a block. The walker looks each statement up in the table for its block; an
 // unknown keyword is reported with file:line:col ("Unknown keyword"), its block (if any) is
-// skipped, and the walk goes on. It is an error, not a warning: keepalived 2.2.7's -t exits 5
-// for it (checked with the real binary), and `-t` must give the same verdict. Handlers parse their words into the model and report bad values.
+// skipped, and the walk goes on. It is a warning — keepalived 2.2.7 logs it and runs, and so does
+// vigild — but one that keepalived's -t counts as a config error (exit 5, checked with the real
+// binary), so `vigild -t` gives the same verdict (DiagKind::counted_warning). Handlers parse
+// their words into the model and report bad values.
 //
 // Most rows use the generic handlers below (flag / number / seconds / string / address), so a
 // table reads as a list of `{"keyword", handler, shape}` rows; anything with its own syntax has a
@@ -91,9 +93,11 @@ void walk_block(ParseCtx& ctx, std::span<const Stmt> body, std::span<const Keywo
     const Token& kw = s.keyword();
     const Keyword<Obj>* k = kw.quoted ? nullptr : find_keyword(table, kw.text);
     if (!k) {
-      // keepalived 2.2.7 counts this as a config error (-t exits 5) and carries on.
-      ctx.error(kw, fmt::format("Unknown keyword '{}' in {}{}: ignored", kw.text, where,
-                                  s.has_block ? " (its block is skipped)" : ""));
+      // keepalived 2.2.7 logs it and carries on (a running daemon too), but its -t counts it
+      // as a config error (exit 5): a counted warning.
+      ctx.diags.counted_warning(kw.loc, fmt::format("Unknown keyword '{}' in {}{}: ignored",
+                                                    kw.text, where,
+                                                    s.has_block ? " (its block is skipped)" : ""));
       continue;
     }
     if (k->shape == Shape::block && !s.has_block) {

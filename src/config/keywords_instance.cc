@@ -172,7 +172,8 @@ void kw_authentication(ParseCtx& ctx, const Stmt& s, VI& vi) {
       }
       vi.auth_pass.set(pass, a.loc());
     } else {
-      ctx.error(a.keyword(), fmt::format("Unknown keyword '{}' in authentication: ignored", k));
+      ctx.diags.counted_warning(a.keyword().loc,
+                                fmt::format("Unknown keyword '{}' in authentication: ignored", k));
     }
   }
 }

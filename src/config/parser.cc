@@ -83,8 +83,9 @@ void top_track_group(ParseCtx& ctx, const Stmt& s, Config& c) {
       for (const Stmt& e : l.block)
         for (const Token& w : e.words) tg.group.emplace_back(w.text);
     } else {
-      ctx.error(l.keyword(), fmt::format("Unknown keyword '{}' in track_group: ignored",
-                                           l.keyword().text));
+      ctx.diags.counted_warning(
+          l.keyword().loc,
+          fmt::format("Unknown keyword '{}' in track_group: ignored", l.keyword().text));
     }
   }
   c.track_groups.push_back(std::move(tg));

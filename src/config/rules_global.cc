@@ -148,9 +148,10 @@ void script_security(RuleCtx& c) {
   }
   if (as_root) {
     c.facts.script_security_violation = true;
-    c.diags.error(g.loc.file ? g.loc : first_root, "SECURITY VIOLATION - scripts are being executed but script_security "
-                         "not enabled: add 'enable_script_security' (and a script_user) to "
-                         "global_defs");
+    c.diags.script_security(g.loc.file ? g.loc : first_root,
+                            "SECURITY VIOLATION - scripts are being executed but script_security "
+                            "not enabled: add 'enable_script_security' (and a script_user) to "
+                            "global_defs");
   }
   // keepalived's checker process makes the same check for its own scripts (vigil does not run
   // them, but -t gives keepalived's verdict).
@@ -158,10 +159,11 @@ void script_security(RuleCtx& c) {
     if (!ask(c.env.script_usable, first_word(cmd.cmd))) continue;
     if (!(cmd.user.empty() ? default_root : cmd.user == "root")) continue;
     c.facts.script_security_violation = true;
-    c.diags.error(cmd.loc, "SECURITY VIOLATION - check scripts are being executed but "
-                           "script_security not enabled (keepalived's checker would run this one "
-                           "as root; vigil does not run it): add 'enable_script_security' to "
-                           "global_defs");
+    c.diags.script_security(cmd.loc,
+                            "SECURITY VIOLATION - check scripts are being executed but "
+                            "script_security not enabled (keepalived's checker would run this one "
+                            "as root; vigil does not run it): add 'enable_script_security' to "
+                            "global_defs");
     break;
   }
 }

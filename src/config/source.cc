@@ -72,11 +72,22 @@ void Diagnostics::fatal(SourceLoc loc, std::string message) {
   items_.push_back({Severity::fatal, loc, std::move(message)});
 }
 void Diagnostics::missing_parameter(SourceLoc loc, std::string message) {
-  items_.push_back({Severity::error, loc, std::move(message), true});
+  items_.push_back({Severity::error, loc, std::move(message), DiagKind::missing_parameter});
 }
-bool Diagnostics::has_missing_parameter() const {
+void Diagnostics::script_security(SourceLoc loc, std::string message) {
+  items_.push_back({Severity::error, loc, std::move(message), DiagKind::script_security});
+}
+void Diagnostics::counted_warning(SourceLoc loc, std::string message) {
+  items_.push_back({Severity::warning, loc, std::move(message), DiagKind::counted_warning});
+}
+bool Diagnostics::has(DiagKind kind) const {
   return std::any_of(items_.begin(), items_.end(),
-                     [](const Diagnostic& d) { return d.missing_parameter; });
+                     [kind](const Diagnostic& d) { return d.kind == kind; });
+}
+bool Diagnostics::has_blocking_errors() const {
+  return std::any_of(items_.begin(), items_.end(), [](const Diagnostic& d) {
+    return d.severity != Severity::warning && d.kind != DiagKind::script_security;
+  });
 }
 bool Diagnostics::has_errors() const {
   return std::any_of(items_.begin(), items_.end(),

@@ -55,13 +55,22 @@ class SourceFiles {
 
 enum class Severity : std::uint8_t { warning, error, fatal };
 
+// What a diagnostic means for keepalived's -t exit code and for the daemon (config/check.h).
+enum class DiagKind : std::uint8_t {
+  plain,
+  missing_parameter,  // error: a keyword without the value keepalived requires; keepalived stops
+                      // reading there and -t exits 2
+  script_security,    // error: scripts would run as root without enable_script_security; -t
+                      // exits 6, but keepalived (and vigil) still run the configuration
+  counted_warning,    // warning: the daemon goes on (keepalived logs it and runs), but
+                      // keepalived's -t counts it as a config error (exit 5): "Unknown keyword"
+};
+
 struct Diagnostic {
   Severity severity = Severity::error;
   SourceLoc loc;
   std::string message;
-  // A keyword without the value keepalived requires: keepalived stops reading there ("missing a
-  // parameter"), and -t exits 2 (config/check.h).
-  bool missing_parameter = false;
+  DiagKind kind = DiagKind::plain;
   std::string str() const;  // "file:line:col: error: message"
 };
 
@@ -71,11 +80,15 @@ class Diagnostics {
   void warning(SourceLoc loc, std::string message);
   void error(SourceLoc loc, std::string message);
   void fatal(SourceLoc loc, std::string message);
-  void missing_parameter(SourceLoc loc, std::string message);  // an error, see Diagnostic
+  void missing_parameter(SourceLoc loc, std::string message);  // an error, see DiagKind
+  void script_security(SourceLoc loc, std::string message);    // an error, see DiagKind
+  void counted_warning(SourceLoc loc, std::string message);    // a warning, see DiagKind
   const std::vector<Diagnostic>& all() const { return items_; }
   bool has_errors() const;  // any error or fatal
   bool has_fatal() const;
-  bool has_missing_parameter() const;
+  bool has(DiagKind kind) const;
+  // Errors (or fatal) other than script_security ones: the configuration cannot be run.
+  bool has_blocking_errors() const;
  private:
   std::vector<Diagnostic> items_;
 };

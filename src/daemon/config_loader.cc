@@ -172,10 +172,12 @@ class CheckedConfigLoader final : public ConfigLoader {
     for (const auto& d : checked.diagnostics) r.messages.push_back(d.str());
     r.test_exit_code = checked.exit_code;
     if (checked.config) r.settings = settings_of(*checked.config);
-    // vigil runs a configuration only if it has no error: -t code 0, or 6 (scripts configured
-    // without script security, which keepalived runs with). Code 5 ("errors keepalived would
-    // correct and run with") is refused — stricter than keepalived, see docs/compat.md.
-    if (want_digest && (checked.exit_code == 0 || checked.exit_code == 6) && checked.config) {
+    // vigil runs a configuration only if it has no error (CheckResult::runnable): warnings are
+    // fine — even an unknown keyword, which -t counts (code 5) but keepalived runs with — and
+    // so are scripts configured without script security (code 6, keepalived runs them too).
+    // Other code-5 errors ("keepalived would correct and run") are refused — stricter than
+    // keepalived, see docs/compat.md.
+    if (want_digest && checked.runnable && checked.config) {
       r.config = digest(*checked.config);
       r.config->model = checked.config;
     }

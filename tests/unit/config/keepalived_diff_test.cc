@@ -158,7 +158,11 @@ TEST(KeepalivedDiff, ExitCodeAgreesOnTheCorpus) {
       CheckOptions opts = plain;
       opts.env = host_environment();
       opts.env.interface_exists = [&](std::string_view n) { return ifs.count(std::string(n)) > 0; };
-      int v = check_config(path, opts).exit_code;
+      const CheckResult checked = check_config(path, opts);
+      const int v = checked.exit_code;
+      std::string vigil_says;  // shown when the codes differ
+      for (std::size_t i = 0; i < checked.diagnostics.size() && i < 8; ++i)
+        vigil_says += "\n  " + checked.diagnostics[i].str();
 
       ++total;
       same += k == v;
@@ -170,7 +174,7 @@ TEST(KeepalivedDiff, ExitCodeAgreesOnTheCorpus) {
         EXPECT_FALSE(agree) << "known divergence no longer diverges, remove it: " << it->second;
         continue;
       }
-      EXPECT_EQ(k, v) << "keepalived -t exit " << k << ", vigil " << v;
+      EXPECT_EQ(k, v) << "keepalived -t exit " << k << ", vigil " << v << vigil_says;
     }
   }
   std::printf("keepalived/vigil exit codes: %s\nsame code %d/%d, same class %d/%d\n",
