@@ -117,6 +117,10 @@ int run_daemon(const std::vector<std::string>& args, Options o) {
     return kExitNoConfig;
   }
   // Problems are reported by the child, which exits CONFIG if it cannot run (keepalived's split).
+  // A configuration that runs may still carry warnings (an unknown keyword…): logged here once,
+  // as keepalived logs them at start.
+  if (initial.config)
+    for (const auto& m : initial.messages) log.warning("{}", m);
   if (o.dump_conf) {
     std::string why;
     if (auto json = dump_config_json(o, why)) {

@@ -166,6 +166,19 @@ TEST_F(VigildProcess, ChildConfigErrorStopsTheDaemon) {
   EXPECT_NE(::access(pidfile_.c_str(), F_OK), 0);
 }
 
+TEST_F(VigildProcess, UnknownKeywordIsAWarningTheDaemonRunsWith) {
+  // keepalived logs "Unknown keyword" and runs; its -t counts it as a config error (exit 5).
+  // vigild does the same: it starts, logs the warning with file:line, and -t exits 5.
+  std::string conf = one_instance_config();
+  conf.replace(conf.find("  advert_int 1"), 14, "  frobnicate 3\n  advert_int 1");
+  write_file(conf_, conf);
+  auto d = start();
+  EXPECT_TRUE(d->log_has("Unknown keyword 'frobnicate'")) << d->log();
+  EXPECT_TRUE(d->log_has(conf_ + ":7:3: warning:")) << d->log();
+  Vigild t(ns_, dir_, {"-t", "-f", conf_});
+  EXPECT_EQ(t.wait_exit(kStartTimeout), 5) << t.log();
+}
+
 TEST_F(VigildProcess, ParentKilledChildExitsByItself) {
   auto d = start();
   const pid_t child = child_pid();
