@@ -1,5 +1,7 @@
 #include "net/vrrp_socket.h"
 
+#include <array>
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -172,6 +174,57 @@ Status VrrpSender::send(std::span<const std::uint8_t> bytes, const vrrp::IpAddre
   if (n < 0) return errno_error("sendmsg(VRRP to " + dst.to_string() + ")");
   if (static_cast<std::size_t>(n) != bytes.size()) return make_error(EMSGSIZE, "sendmsg(VRRP): short write");
   return {};
+}
+
+void VrrpSender::send_many(std::span<const Packet> packets, std::span<Status> results) {
+  constexpr std::size_t kChunk = 64;
+  const std::optional<vrrp::IpAddress>& src6 = opts_.source6 ? opts_.source6 : opts_.unicast_source;
+  const bool pktinfo = opts_.family == vrrp::Family::inet6 && src6.has_value();
+  std::size_t i = 0;
+  while (i < packets.size()) {
+    const std::size_t n = std::min(kChunk, packets.size() - i);
+    std::array<SockAddr, kChunk> names;
+    std::array<iovec, kChunk> iov;
+    std::array<mmsghdr, kChunk> msgs{};
+    alignas(cmsghdr) std::array<std::array<char, CMSG_SPACE(sizeof(in6_pktinfo))>, kChunk> control{};
+    std::size_t built = 0;
+    for (; built < n; ++built) {
+      const Packet& p = packets[i + built];
+      if (p.dst.family() != opts_.family) break;  // sent (and refused) alone below
+      names[built] = to_sockaddr(p.dst, opts_.ifindex);
+      iov[built] = {const_cast<std::uint8_t*>(p.bytes.data()), p.bytes.size()};
+      msghdr& m = msgs[built].msg_hdr;
+      m.msg_name = const_cast<sockaddr*>(names[built].get());
+      m.msg_namelen = names[built].len;
+      m.msg_iov = &iov[built];
+      m.msg_iovlen = 1;
+      if (pktinfo) {
+        m.msg_control = control[built].data();
+        m.msg_controllen = control[built].size();
+        cmsghdr* c = CMSG_FIRSTHDR(&m);
+        c->cmsg_level = IPPROTO_IPV6;
+        c->cmsg_type = IPV6_PKTINFO;
+        c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
+        in6_pktinfo info{};
+        info.ipi6_addr = to_in6_addr(*src6);
+        info.ipi6_ifindex = static_cast<unsigned>(opts_.ifindex);
+        std::memcpy(CMSG_DATA(c), &info, sizeof info);
+      }
+    }
+    int sent = built == 0 ? 0 : ::sendmmsg(fd_.get(), msgs.data(), static_cast<unsigned>(built), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (sent < 0) sent = 0;  // the first one failed: send() below reports its own error
+    for (int k = 0; k < sent; ++k) {
+      results[i + static_cast<std::size_t>(k)] =
+          msgs[static_cast<std::size_t>(k)].msg_len == packets[i + static_cast<std::size_t>(k)].bytes.size()
+              ? Status{}
+              : make_error(EMSGSIZE, "sendmmsg(VRRP): short write");
+    }
+    i += static_cast<std::size_t>(sent);
+    if (static_cast<std::size_t>(sent) < n) {  // packet i stopped the batch: its own error, then go on
+      results[i] = send(packets[i].bytes, packets[i].dst);
+      ++i;
+    }
+  }
 }
 
 }  // namespace vigil::net

@@ -65,6 +65,14 @@ class VrrpSender {
   // EAGAIN (socket buffer full) is returned as an error like any other; the caller drops the
   // advert (VRRP tolerates a lost advert) rather than blocking.
   Status send(std::span<const std::uint8_t> bytes, const vrrp::IpAddress& dst);
+  // Several packets (same rules as send()) with as few sendmmsg() calls as possible: adverts of
+  // many instances falling due together. results[i] is packet i's outcome; a failing packet does
+  // not stop the ones after it. results.size() must be ≥ packets.size().
+  struct Packet {
+    std::span<const std::uint8_t> bytes;
+    vrrp::IpAddress dst;
+  };
+  void send_many(std::span<const Packet> packets, std::span<Status> results);
 
  private:
   VrrpSender(Fd fd, const VrrpSocketOptions& o) : fd_(std::move(fd)), opts_(o) {}

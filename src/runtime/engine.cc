@@ -18,6 +18,7 @@ Engine::Engine(event::Loop& loop, LogFn log,
 
 Engine::~Engine() {
   // Timers and read tasks are cancelled by their handles; VMACs removed by net::Vmac.
+  flush_adverts();
   flush_netlink();
   for (auto& in : instances_) release_channel(*in);
 }
@@ -118,6 +119,7 @@ void Engine::release_channel(RtInstance& in) {
   if (ch == nullptr) return;
   ch->detach(in);
   if (!ch->empty()) return;
+  if (!tx_queue_.empty()) flush_adverts();  // nothing queued may outlive its channel
   std::erase_if(channels_, [ch](const std::unique_ptr<Channel>& c) { return c.get() == ch; });
 }
 
@@ -143,6 +145,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
   auto old_config = config_;  // the old instances' Expectations view nothing in it, but keep it alive
   config_ = std::move(cfg);
   if (!nl_) return;
+  flush_adverts();
   flush_netlink();  // queued changes first: the reload diff below talks to the kernel directly
   if (monitor_needs_reopen()) open_monitor();
   open_notifier();  // FIFOs reopened when their settings changed
@@ -204,6 +207,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
       stopping_.push_back(std::move(old));
     }
   }
+  flush_adverts();
   flush_netlink();  // before any instance object can go away
   instances_ = std::move(next);
   std::vector<RtInstance*> fresh;  // new instances: sockets first, then groups, then start-up
@@ -231,12 +235,14 @@ std::chrono::milliseconds Engine::stop_phase1() {
   stopped_ = true;
   monitor_task_.cancel();
   for (auto& in : instances_) retire(*in);
-  flush_netlink();  // every priority-0 advert is out; now the VIPs go, in one batch
+  flush_adverts();  // every priority-0 advert goes out; then the VIPs, in one batch
+  flush_netlink();
   // keepalived lingers ~1 s so IGMP/MLD leaves go out before the process exits.
   return instances_.empty() ? std::chrono::milliseconds(0) : std::chrono::milliseconds(1000);
 }
 
 void Engine::stop_phase2() {
+  flush_adverts();
   flush_netlink();
   for (auto& in : instances_) in->vmac.reset();
   stopping_.clear();

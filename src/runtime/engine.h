@@ -181,6 +181,22 @@ class Engine {
   std::vector<NlChange> nl_changes_;
   std::optional<net::NetlinkBatch> nl_batch_;
   event::TaskHandle nl_flush_;
+  // Multicast adverts encoded in this loop pass, sent per channel with sendmmsg by a zero-delay
+  // task (1,000 instances falling due together: a few syscalls, not 1,000). Bounded: a full
+  // queue is sent at once.
+  void flush_adverts();
+  struct TxQueued {
+    RtInstance* in;
+    Channel* ch;
+    std::uint32_t offset, len;  // into tx_arena_
+    bool stop;                  // priority 0
+  };
+  std::vector<TxQueued> tx_queue_;
+  std::vector<std::uint8_t> tx_arena_;
+  std::vector<net::VrrpSender::Packet> tx_packets_;  // reused by flush_adverts
+  std::vector<net::Status> tx_results_;
+  std::vector<std::size_t> tx_group_;  // indices into tx_queue_ of one channel
+  event::TaskHandle tx_flush_;
   bool stopped_ = false;
   bool missing_interface_ = false;
   std::vector<std::string> waiting_;  // instances waiting for their interface (dynamic_interfaces)

@@ -72,7 +72,7 @@ void Engine::send_advert(RtInstance& in, vrrp::Priority p) {
   if (in.channel == nullptr) return;
   in.advert.priority = p;
   bool all_sent = true;
-  auto send_to = [&](const vrrp::IpAddress& dst) {
+  auto send_to = [&](const vrrp::IpAddress& dst, bool queue) {
     vrrp::Expected<std::size_t, vrrp::EncodeError> len =
         in.key.family == vrrp::Family::inet
             ? vrrp::encode_ipv4(in.advert,
@@ -87,6 +87,15 @@ void Engine::send_advert(RtInstance& in, vrrp::Priority p) {
       }
       return;
     }
+    if (queue) {
+      constexpr std::size_t kMaxQueued = 256, kArenaBytes = 64 * 1024;
+      if (tx_queue_.size() >= kMaxQueued || tx_arena_.size() + *len > kArenaBytes) flush_adverts();
+      tx_queue_.push_back({&in, in.channel, static_cast<std::uint32_t>(tx_arena_.size()),
+                           static_cast<std::uint32_t>(*len), p.is_stop()});
+      tx_arena_.insert(tx_arena_.end(), txbuf_.begin(), txbuf_.begin() + static_cast<std::ptrdiff_t>(*len));
+      if (!tx_flush_.active()) tx_flush_ = loop_.add_timer_at(loop_.now(), [this](const Fired&) { flush_adverts(); });
+      return;
+    }
     auto st = in.channel->sender().send(std::span<const std::uint8_t>(txbuf_.data(), *len), dst);
     if (!st) {
       all_sent = false;
@@ -97,10 +106,14 @@ void Engine::send_advert(RtInstance& in, vrrp::Priority p) {
     }
   };
   if (in.peers.empty()) {
-    send_to(in.group);
-  } else {
-    for (const auto& peer : in.peers) send_to(peer.address);
+    send_to(in.group, true);  // counted when flush_adverts() has sent it
+    if (!all_sent) {          // could not be encoded
+      in.send_failing = true;
+      ++in.tx.send_errors;
+    }
+    return;
   }
+  for (const auto& peer : in.peers) send_to(peer.address, false);
   in.send_failing = !all_sent;
   if (!all_sent) {
     ++in.tx.send_errors;
@@ -108,6 +121,47 @@ void Engine::send_advert(RtInstance& in, vrrp::Priority p) {
   }
   ++in.tx.adverts_sent;
   if (p.is_stop()) ++in.tx.priority_zero_sent;
+}
+
+void Engine::flush_adverts() {
+  tx_flush_.cancel();
+  if (tx_queue_.empty()) return;
+  // Per channel, in the order the channels first appear (a pass usually holds one run per
+  // interface: timers fall due in the order the instances were started).
+  for (std::size_t first = 0; first < tx_queue_.size(); ++first) {
+    Channel* ch = tx_queue_[first].ch;
+    if (ch == nullptr) continue;
+    tx_group_.clear();
+    tx_packets_.clear();
+    for (std::size_t i = first; i < tx_queue_.size(); ++i) {
+      TxQueued& q = tx_queue_[i];
+      if (q.ch != ch) continue;
+      tx_group_.push_back(i);
+      tx_packets_.push_back({std::span<const std::uint8_t>(tx_arena_.data() + q.offset, q.len), q.in->group});
+    }
+    tx_results_.assign(tx_packets_.size(), net::Status{});
+    ch->sender().send_many(tx_packets_, tx_results_);
+    for (std::size_t k = 0; k < tx_group_.size(); ++k) {
+      TxQueued& q = tx_queue_[tx_group_[k]];
+      RtInstance& in = *q.in;
+      q.ch = nullptr;  // done
+      const net::Status& st = tx_results_[k];
+      if (!st) {
+        if (!in.send_failing) {
+          log(LogLevel::error, fmt::format("({}) Cant send advert to {} ({})", in.name, in.group.to_string(),
+                                           st.error().str()));
+        }
+        in.send_failing = true;
+        ++in.tx.send_errors;
+        continue;
+      }
+      in.send_failing = false;
+      ++in.tx.adverts_sent;
+      if (q.stop) ++in.tx.priority_zero_sent;
+    }
+  }
+  tx_queue_.clear();
+  tx_arena_.clear();
 }
 
 void Engine::change_vips(RtInstance& in, bool install) {
