@@ -90,6 +90,49 @@ TEST_F(VrrpSocketTest, Ipv4MulticastArrivesWithTtlAndMetadata) {
   EXPECT_TRUE(got[0].meta.destination_multicast);
 }
 
+// send_many: several adverts in one sendmmsg; a packet the socket refuses (wrong family) gets its
+// own error and the packets after it still go out, in order.
+TEST_F(VrrpSocketTest, SendManyDeliversEveryPacketAndReportsEachFailureAlone) {
+  const auto& a = topo.node("a");
+  const auto& b = topo.node("b");
+  auto rx = [&] {
+    NetnsScope in(b.ns);
+    return VrrpReceiver::open({.family = vrrp::Family::inet, .ifindex = test::ifindex("eth0")});
+  }();
+  ASSERT_TRUE(rx) << rx.error().str();
+  auto tx = [&] {
+    NetnsScope in(a.ns);
+    return VrrpSender::open({.family = vrrp::Family::inet, .ifindex = test::ifindex("eth0")});
+  }();
+  ASSERT_TRUE(tx) << tx.error().str();
+
+  const auto group = vrrp_group(vrrp::Family::inet);
+  std::vector<std::vector<std::uint8_t>> bytes;
+  for (std::uint16_t id = 1; id <= 4; ++id) bytes.push_back(ipv4_packet(ip(a.ipv4), group, id, kAdvert));
+  std::vector<VrrpSender::Packet> packets;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    packets.push_back({bytes[i], i == 2 ? vrrp_group(vrrp::Family::inet6) : group});
+  }
+  std::vector<Status> results(packets.size());
+  tx->send_many(packets, results);
+  EXPECT_TRUE(results[0]);
+  EXPECT_TRUE(results[1]);
+  ASSERT_FALSE(results[2]);
+  EXPECT_EQ(results[2].error().code, EINVAL);
+  EXPECT_TRUE(results[3]);
+
+  RecvBatch batch;
+  std::vector<Received> got;
+  // Three datagrams; they may arrive in more than one readable wake-up (kDelivery each).
+  while (got.size() < 3) {
+    auto more = receive_all(*rx, batch);
+    if (more.empty()) break;
+    got.insert(got.end(), more.begin(), more.end());
+  }
+  ASSERT_EQ(got.size(), 3u);
+  for (const auto& r : got) EXPECT_EQ(r.payload, kAdvert);
+}
+
 // On the wire (captured on the bridge): the IPv4 header exactly as the caller built it, with the
 // kernel's header checksum, and the Ethernet multicast MAC for 224.0.0.18.
 TEST_F(VrrpSocketTest, Ipv4AdvertOnTheWireKeepsOurHeader) {
