@@ -85,6 +85,32 @@ TEST(VrrpScenario, Kill9MasterBackupTakesOverWithinMasterDown) {
   EXPECT_FALSE(t.c.owns(kVip));
 }
 
+// VRRPv3 at advert_int 0.05 s (the fast case): Master_Down(100) = 3 × 50 + 156/256 × 50
+// = 180.5 ms, Skew(100) = 30.5 ms; a (150) wins the election after its 170.7 ms.
+TEST(VrrpScenario, V3At50MsFailsOverAndHandsOverWithinTheProtocolTimes) {
+  Topology topo(prefix(), {"a", "b"});
+  Router a(topo.node("a"), Router::Kind::vigil, lab_config({.priority = 150, .advert_ms = 50}, "a"));
+  Router b(topo.node("b"), Router::Kind::vigil, lab_config({.priority = 100, .advert_ms = 50}, "b"));
+  a.start();
+  b.start();
+  ASSERT_TRUE(wait_until([&] { return a.state() == kMaster && a.owns(kVip); }, kElected)) << a.log();
+  ASSERT_TRUE(wait_until([&] { return b.state() == kBackup; }, kElected)) << b.log();
+  // Stable at 50 ms: b stays BACKUP for 20 adverts (no spurious takeover under load).
+  EXPECT_FALSE(wait_until([&] { return b.state() != kBackup; }, 1000ms)) << b.log();
+  auto t0 = std::chrono::steady_clock::now();
+  a.kill9();
+  ASSERT_TRUE(wait_until([&] { return b.owns(kVip); }, 231ms)) << b.log();  // 180.5 + 50 ms
+  std::printf("kill -9 failover at 50 ms: %.1f ms\n", ms_since(t0));
+  a.start();
+  // Start-up + a's master-down (170.7 ms): it preempts b.
+  ASSERT_TRUE(wait_until([&] { return a.state() == kMaster && a.owns(kVip); }, kElected)) << a.log();
+  EXPECT_TRUE(wait_until([&] { return b.state() == kBackup && !b.owns(kVip); }, 500ms)) << b.log();
+  t0 = std::chrono::steady_clock::now();
+  a.term();
+  ASSERT_TRUE(wait_until([&] { return b.owns(kVip); }, 81ms)) << b.log();  // 30.5 + 50 ms
+  std::printf("graceful failover at 50 ms: %.1f ms\n", ms_since(t0));
+}
+
 TEST(VrrpScenario, GracefulStopHandsOverWithinSkewTime) {
   Trio t;
   ASSERT_TRUE(t.elect()) << t.a.log();
