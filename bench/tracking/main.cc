@@ -175,6 +175,24 @@ double proc_cpu_seconds(pid_t pid) {
   return (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
+// Context switches of a process so far (voluntary + involuntary): its wake-ups, a figure the
+// machine's load does not inflate the way it inflates CPU time.
+double proc_switches(pid_t pid) {
+  const std::string status = slurp("/proc/" + std::to_string(pid) + "/status");
+  double total = 0;
+  for (const char* key : {"voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:"}) {
+    const auto pos = status.find(key);
+    if (pos == std::string::npos) return -1;
+    total += std::atof(status.c_str() + pos + std::strlen(key));
+  }
+  return total;
+}
+
+struct DaemonRun {
+  double cpu_percent = -1;    // negative: could not run
+  double switches_per_s = 0;
+};
+
 pid_t read_pid(const std::string& path) {
   return static_cast<pid_t>(std::atoi(slurp(path).c_str()));
 }
@@ -182,9 +200,10 @@ pid_t read_pid(const std::string& path) {
 // Runs `bin` (keepalived, or vigild: same command line) on the bench's config in a namespace
 // of its own and returns its VRRP process's CPU % of one core, or a negative number if it could
 // not run.
-double run_daemon(const std::string& bin, int seconds, int scripts, int rt) {
+DaemonRun run_daemon(const std::string& bin, int seconds, int scripts, int rt) {
+  DaemonRun result;
   if (::geteuid() != 0 || sh("command -v " + bin + " >/dev/null && command -v ip >/dev/null") != 0) {
-    return -1;
+    return result;
   }
   const std::string tag = "vigilbt" + std::to_string(::getpid());
   const std::string dir = "/tmp/" + tag;
@@ -203,7 +222,6 @@ double run_daemon(const std::string& bin, int seconds, int scripts, int rt) {
     for (int i = 0; i < scripts; ++i) conf << "    chk" << i << "\n";
     conf << "  }\n}\n";
   }
-  double result = -1;
   if (sh("ip netns add " + tag + " && ip -n " + tag + " link add bt0 type veth peer name bt1 && ip -n " +
          tag + " link set bt0 up && ip -n " + tag + " link set bt1 up && ip -n " + tag +
          " addr add 10.99.1.1/24 dev bt0") == 0) {
@@ -224,11 +242,14 @@ double run_daemon(const std::string& bin, int seconds, int scripts, int rt) {
     if (vrrp > 0) {
       ::sleep(2);  // warm-up
       const double c0 = proc_cpu_seconds(vrrp);
+      const double s0 = proc_switches(vrrp);
       const auto w0 = Clock::now();
       ::sleep(static_cast<unsigned>(seconds));
       const double c1 = proc_cpu_seconds(vrrp);
+      const double s1 = proc_switches(vrrp);
       const double wall = std::chrono::duration<double>(Clock::now() - w0).count();
-      if (c0 >= 0 && c1 >= 0) result = 100.0 * (c1 - c0) / wall;
+      if (c0 >= 0 && c1 >= 0) result.cpu_percent = 100.0 * (c1 - c0) / wall;
+      result.switches_per_s = (s1 - s0) / wall;
     }
     ::kill(main_pid, SIGTERM);
     const pid_t kpid = read_pid(dir + "/k.pid");
@@ -270,7 +291,7 @@ int main(int argc, char** argv) {
     std::printf("load average at start: %.2f %.2f %.2f on %ld CPUs\n", load[0], load[1], load[2],
                 ::sysconf(_SC_NPROCESSORS_ONLN));
   }
-  std::vector<double> cpu, p50, p99, mx, k_cpu, d_cpu;
+  std::vector<double> cpu, p50, p99, mx, k_cpu, d_cpu, d_sw, k_sw;
   std::size_t late = 0;
   if (rt > 0) {
     const sched_param p{.sched_priority = rt};
@@ -298,8 +319,9 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(v.blocking_spawns), v.queue_p99_ms, v.queue_max_ms);
     if (!daemons) continue;
     // The daemons, one after the other on the same config: vigild's VRRP child, keepalived's.
-    const double d = run_daemon(VIGILD_PATH, seconds, scripts, rt);
-    const double k = run_daemon("keepalived", seconds, scripts, rt);
+    const DaemonRun dr = run_daemon(VIGILD_PATH, seconds, scripts, rt);
+    const DaemonRun kr = run_daemon("keepalived", seconds, scripts, rt);
+    const double d = dr.cpu_percent, k = kr.cpu_percent;
     if (d < 0 || k < 0) {
       std::printf("  daemons run %d: skipped (needs root, ip, keepalived, vigild)\n", r + 1);
       daemons = false;
@@ -307,7 +329,11 @@ int main(int argc, char** argv) {
     }
     d_cpu.push_back(d);
     k_cpu.push_back(k);
-    std::printf("  daemons run %d: VRRP process cpu: vigild %.2f%%, keepalived %.2f%% of one core\n", r + 1, d, k);
+    d_sw.push_back(dr.switches_per_s);
+    k_sw.push_back(kr.switches_per_s);
+    std::printf("  daemons run %d: VRRP process cpu: vigild %.2f%%, keepalived %.2f%% of one core; "
+                "context switches/s: vigild %.0f, keepalived %.0f\n",
+                r + 1, d, k, dr.switches_per_s, kr.switches_per_s);
   }
   std::printf("runner     median: cpu %.2f%% of one core; lateness p50 %.3f ms, p99 %.3f ms, max %.3f ms\n",
               median(cpu), median(p50), median(p99), median(mx));
@@ -315,6 +341,8 @@ int main(int argc, char** argv) {
     std::printf("vigild     median: cpu %.2f%% of one core (VRRP process, scripts excluded)\n", median(d_cpu));
     std::printf("keepalived median: cpu %.2f%% of one core (VRRP process, scripts excluded)\n", median(k_cpu));
     std::printf("ratio vigild/keepalived cpu: %.2f\n", median(d_cpu) / median(k_cpu));
+    std::printf("context switches/s (wake-ups): vigild %.0f, keepalived %.0f, ratio %.2f\n", median(d_sw),
+                median(k_sw), median(d_sw) / median(k_sw));
   }
   if (::getloadavg(load, 3) == 3) {
     std::printf("load average at end: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
