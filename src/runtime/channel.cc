@@ -1,5 +1,9 @@
 #include "runtime/channel.h"
 
+#include <sys/socket.h>
+
+#include <tuple>
+
 namespace vigil::runtime {
 
 net::Result<std::unique_ptr<Channel>> Channel::open(const ChannelKey& key, int rcvbuf) {
@@ -26,7 +30,31 @@ bool Channel::attach(RtInstance& in) {
   if (slot == nullptr) ++users_;
   slot = &in;
   in.channel = this;
+  size_buffers();
   return true;
+}
+
+// Socket buffers sized to the instances sharing them: every user may have an advert (and, in a
+// mass failover, a priority-0 advert) queued at once, and the send side takes a whole pass's
+// adverts in one sendmmsg. kBytesPerUser covers a small advert's kernel truesize with room
+// for two per instance; below the kernel's defaults nothing is changed. SO_*BUFFORCE (the daemon
+// has CAP_NET_ADMIN) passes net.core.[rw]mem_max; without the capability the plain option caps
+// at the sysctl. Grown in steps of 64 users, never shrunk.
+void Channel::size_buffers() {
+  constexpr std::size_t kBytesPerUser = 4096, kStep = 64;
+  const std::size_t step = (users_ + kStep - 1) / kStep;
+  if (step <= buffer_step_) return;
+  buffer_step_ = step;
+  const int bytes = static_cast<int>(step * kStep * kBytesPerUser);
+  for (auto [fd, force, plain] : {std::tuple{rx_.fd(), SO_RCVBUFFORCE, SO_RCVBUF},
+                                  std::tuple{tx_.fd(), SO_SNDBUFFORCE, SO_SNDBUF}}) {
+    int current = 0;
+    socklen_t len = sizeof current;
+    if (::getsockopt(fd, SOL_SOCKET, plain, &current, &len) == 0 && current >= 2 * bytes) continue;
+    if (::setsockopt(fd, SOL_SOCKET, force, &bytes, sizeof bytes) != 0) {
+      ::setsockopt(fd, SOL_SOCKET, plain, &bytes, sizeof bytes);
+    }
+  }
 }
 
 void Channel::detach(RtInstance& in) {

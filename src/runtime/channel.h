@@ -5,7 +5,7 @@
 //   ch->attach(instance);                           // dispatch by VRID
 //   ch->drain([&](RtInstance* in, const net::RecvPacket& p) { ... });  // when readable
 //
-// The engine watches rx_fd() with one persistent read task. A drain pass reads at most
+// Buffers grow with the users (size_buffers). The engine watches rx_fd() with one persistent read task. A drain pass reads at most
 // kPacketsPerPass packets (flood mitigation: the socket stays readable and the loop comes back
 // after serving everything else); packets for a VRID nobody here runs are counted on the
 // channel (vrid_errors) and dropped.
@@ -61,12 +61,14 @@ class Channel {
  private:
   Channel(const ChannelKey& key, net::VrrpReceiver rx, net::VrrpSender tx)
       : key_(key), rx_(std::move(rx)), tx_(std::move(tx)) {}
+  void size_buffers();  // SO_RCVBUF/SO_SNDBUF grown with the number of users
   ChannelKey key_;
   net::VrrpReceiver rx_;
   net::VrrpSender tx_;
   net::RecvBatch batch_{32, 2048};
   std::array<RtInstance*, 256> by_vrid_{};
   std::size_t users_ = 0;
+  std::size_t buffer_step_ = 0;  // users/64 the buffers were last sized for
 };
 
 }  // namespace vigil::runtime
