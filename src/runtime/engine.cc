@@ -42,6 +42,7 @@ void Engine::start(std::shared_ptr<const config::Config> cfg) {
   for (const auto& vi : config_->vrrp_instances) add_instance(vi, kv);
   rebuild_sync_groups();
   configure_garp_pacing();
+  if (auto st = build_statics(*config_, kv)) apply_statics(std::move(*st));
   if (trackers_) trackers_->start();  // first /proc scan now; scripts' first runs are timers
   for (auto& in : instances_) startup(*in);
 }
@@ -210,6 +211,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
   flush_adverts();
   flush_netlink();  // before any instance object can go away
   instances_ = std::move(next);
+  if (auto st = build_statics(*config_, kv)) apply_statics(std::move(*st));
   std::vector<RtInstance*> fresh;  // new instances: sockets first, then groups, then start-up
   for (auto& in : instances_) {
     if (in->channel != nullptr) continue;
@@ -237,6 +239,7 @@ std::chrono::milliseconds Engine::stop_phase1() {
   for (auto& in : instances_) retire(*in);
   flush_adverts();  // every priority-0 advert goes out; then the VIPs, in one batch
   flush_netlink();
+  if (!keep_on_stop_ && statics_) apply_statics(StaticSet{});
   // keepalived lingers ~1 s so IGMP/MLD leaves go out before the process exits.
   return instances_.empty() ? std::chrono::milliseconds(0) : std::chrono::milliseconds(1000);
 }

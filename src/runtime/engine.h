@@ -52,6 +52,7 @@ namespace vigil::runtime {
 
 using LogFn = std::function<void(vrrp::LogLevel, std::string_view)>;
 class KernelView;  // instance_builder.h
+struct StaticSet;  // instance_builder.h
 
 // One instance as the dumps need it.
 struct InstanceView {
@@ -140,6 +141,10 @@ class Engine {
   event::Duration link_delay(int ifindex, bool up) const;
   bool waits_for_interface(const config::VrrpInstance& vi, KernelView& kv);
   void on_new_link(const net::LinkEvent& link);  // dynamic_interfaces: a waiting instance starts
+  void apply_statics(StaticSet next);            // engine_statics.cc
+  void restore_static_address(const net::AddressEvent& ev);
+  void restore_static_route(const net::RouteEvent& ev);
+  void restore_static_rule(const net::RuleEvent& ev);
   void on_address(const net::AddressEvent& ev);
   void on_route(const net::RouteEvent& ev);
   void on_rule(const net::RuleEvent& ev);
@@ -199,6 +204,7 @@ class Engine {
   event::TaskHandle tx_flush_;
   bool stopped_ = false;
   bool missing_interface_ = false;
+  std::unique_ptr<StaticSet> statics_;  // static_ipaddress/routes/rules in force
   std::vector<std::string> waiting_;  // instances waiting for their interface (dynamic_interfaces)
   struct LinkDebounce {               // interface_up_down_delays (engine_monitor.cc)
     bool known = false;

@@ -63,6 +63,8 @@ namespace {
 // routing table would otherwise wake us for every route change.
 net::MonitorGroups groups_for(const config::Config& cfg) {
   net::MonitorGroups g{.links = true, .addresses = true, .routes = false, .rules = false};
+  g.routes = !cfg.static_routes.empty();
+  g.rules = !cfg.static_rules.empty();
   for (const auto& vi : cfg.vrrp_instances) {
     g.routes = g.routes || !vi.virtual_routes.empty();
     g.rules = g.rules || !vi.virtual_rules.empty();
@@ -222,6 +224,7 @@ void Engine::refresh_source(RtInstance& in, const std::optional<vrrp::IpAddress>
 
 void Engine::on_address(const net::AddressEvent& ev) {
   if (!nl_) return;
+  if (ev.deleted) restore_static_address(ev);
   track_source(ev);  // track_src_ip (engine_tracking.cc)
   std::optional<std::optional<vrrp::IpAddress>> resolved;  // one lookup per event, shared
   for (auto& inp : instances_) {
@@ -253,6 +256,7 @@ void Engine::on_address(const net::AddressEvent& ev) {
 
 void Engine::on_route(const net::RouteEvent& ev) {
   if (!ev.deleted || !nl_) return;
+  restore_static_route(ev);
   for (auto& inp : instances_) {
     RtInstance& in = *inp;
     if (!is_master_with_vips(in)) continue;
@@ -274,6 +278,7 @@ void Engine::on_route(const net::RouteEvent& ev) {
 
 void Engine::on_rule(const net::RuleEvent& ev) {
   if (!ev.deleted || !nl_) return;
+  restore_static_rule(ev);
   for (auto& inp : instances_) {
     RtInstance& in = *inp;
     if (!is_master_with_vips(in)) continue;

@@ -99,6 +99,79 @@ std::optional<IpAddress> auto_source_address(net::Netlink& nl, Family family, in
   return *p;
 }
 
+net::Result<std::optional<net::RouteSpec>> route_spec_of(const config::RouteLine& r, KernelView& kv,
+                                                         int default_oif) {
+  auto type = route_type(r.type);
+  if (!type || !r.nexthops.empty()) return std::optional<net::RouteSpec>{};
+  net::RouteSpec rs;
+  rs.family = r.inet6 || (!r.dst_default && !r.dst.is_v4()) ? Family::inet6 : Family::inet;
+  if (!r.dst_default) {
+    rs.dst = r.dst;
+    rs.dst_prefix = r.dst_prefix;
+  }
+  rs.gateway = r.via;
+  if (!r.dev.empty()) {
+    auto dev = kv.link(r.dev);
+    if (!dev) return net::make_error(dev.error().code, fmt::format("route dev {}: {}", r.dev, dev.error().str()));
+    rs.oif = dev->ifindex;
+  } else if (*type == net::RouteType::unicast && !r.via) {
+    rs.oif = default_oif;
+  }
+  if (r.table) rs.table = *r.table;
+  rs.metric = r.metric;
+  if (r.scope) rs.scope = static_cast<std::uint8_t>(*r.scope);
+  rs.type = *type;
+  rs.src = r.src;
+  return std::optional<net::RouteSpec>(rs);
+}
+
+net::RuleSpec rule_spec_of(const config::RuleLine& r) {
+  net::RuleSpec rs;
+  rs.family = r.inet6 ? Family::inet6 : Family::inet;
+  if (r.from && !r.from_all) {
+    rs.from = r.from;
+    rs.from_prefix = r.from_prefix;
+    rs.family = r.from->family();
+  }
+  if (r.to && !r.to_all) {
+    rs.to = r.to;
+    rs.to_prefix = r.to_prefix;
+    rs.family = r.to->family();
+  }
+  if (r.table) rs.table = *r.table;
+  rs.priority = r.preference;
+  rs.fwmark = r.fwmark;
+  rs.fwmask = r.fwmask;
+  rs.iif = r.iif;
+  rs.oif = r.oif;
+  return rs;
+}
+
+net::Result<StaticSet> build_statics(const config::Config& cfg, KernelView& kv) {
+  StaticSet out;
+  for (const auto& a : cfg.static_ipaddress) {
+    const std::string& dev = a.dev.empty() ? *cfg.global_defs.default_interface : a.dev;
+    auto l = kv.link(dev);
+    if (!l) {
+      out.problems.push_back(fmt::format("static_ipaddress {}: interface {}: {}", a.addr.to_string(), dev, l.error().str()));
+      continue;
+    }
+    out.addresses.push_back(address_spec(a, l->ifindex));
+    out.address_texts.push_back(vip_text(a, dev));
+  }
+  for (const auto& r : cfg.static_routes) {
+    auto rs = route_spec_of(r, kv, 0);
+    if (!rs || !*rs || ((*rs)->oif == 0 && !(*rs)->gateway && (*rs)->type == net::RouteType::unicast)) {
+      out.problems.push_back(fmt::format("static_route to {}/{}: {}", r.dst.to_string(), r.dst_prefix,
+                                         !rs ? rs.error().str() : "not supported by vigil yet - skipped"));
+      continue;
+    }
+    out.routes.push_back(**rs);
+  }
+  for (const auto& r : cfg.static_rules) out.rules.push_back(rule_spec_of(r));
+  return out;
+}
+
 std::string vip_text(const config::AddressLine& a, const std::string& dev) {
   return fmt::format("{}/{} dev {} scope {}", a.addr.to_string(), a.prefix, a.dev.empty() ? dev : a.dev,
                      scope_word(a.scope.value_or(config::Scope::global)));
@@ -243,53 +316,17 @@ net::Result<std::unique_ptr<RtInstance>> build_instance(const config::Config& cf
   // virtual_routes / virtual_rules: installed with the VIPs (multipath and ip-route metrics
   // such as mtu are not mapped yet: such a line is skipped with a log line by the engine).
   for (const auto& r : vi.virtual_routes) {
-    auto type = route_type(r.type);
-    if (!type || !r.nexthops.empty()) {
+    auto rs = route_spec_of(r, kv, in->ifindex);
+    if (!rs) return net::make_error(rs.error().code, fmt::format("({}) {}", vi.name, rs.error().str()));
+    if (!*rs) {
       in->unsupported_lines.push_back(fmt::format("virtual_route to {}/{}", r.dst.to_string(), r.dst_prefix));
       continue;
     }
-    net::RouteSpec rs;
-    rs.family = r.inet6 || (!r.dst_default && !r.dst.is_v4()) ? Family::inet6 : Family::inet;
-    if (!r.dst_default) {
-      rs.dst = r.dst;
-      rs.dst_prefix = r.dst_prefix;
-    }
-    rs.gateway = r.via;
-    if (!r.dev.empty()) {
-      auto dev = kv.link(r.dev);
-      if (!dev) return net::make_error(dev.error().code, fmt::format("({}) route dev {}: {}", vi.name, r.dev, dev.error().str()));
-      rs.oif = dev->ifindex;
-    } else if (*type == net::RouteType::unicast && !r.via) {
-      rs.oif = in->ifindex;
-    }
-    if (r.table) rs.table = *r.table;
-    rs.metric = r.metric;
-    if (r.scope) rs.scope = static_cast<std::uint8_t>(*r.scope);
-    rs.type = *type;
-    rs.src = r.src;
-    in->route_specs.push_back(rs);
+    in->route_specs.push_back(**rs);
     in->route_tracked.push_back(!r.no_track);
   }
   for (const auto& r : vi.virtual_rules) {
-    net::RuleSpec rs;
-    rs.family = r.inet6 ? Family::inet6 : Family::inet;
-    if (r.from && !r.from_all) {
-      rs.from = r.from;
-      rs.from_prefix = r.from_prefix;
-      rs.family = r.from->family();
-    }
-    if (r.to && !r.to_all) {
-      rs.to = r.to;
-      rs.to_prefix = r.to_prefix;
-      rs.family = r.to->family();
-    }
-    if (r.table) rs.table = *r.table;
-    rs.priority = r.preference;
-    rs.fwmark = r.fwmark;
-    rs.fwmask = r.fwmask;
-    rs.iif = r.iif;
-    rs.oif = r.oif;
-    in->rule_specs.push_back(rs);
+    in->rule_specs.push_back(rule_spec_of(r));
     in->rule_tracked.push_back(!r.no_track);
   }
 

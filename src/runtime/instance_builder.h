@@ -60,6 +60,24 @@ vrrp::InstanceConfig fsm_config_of(const config::Config& cfg, const config::Vrrp
 std::optional<vrrp::IpAddress> auto_source_address(net::Netlink& nl, vrrp::Family family, int ifindex);
 vrrp::IpAddress unspecified_address(vrrp::Family family);  // 0.0.0.0 / ::
 
+// One virtual_routes / static_routes line as a netlink request; nullopt: a form vigil does not
+// map yet (multipath, ip-route metrics such as mtu, route types beyond unicast/blackhole/
+// unreachable/prohibit/throw). `default_oif` for a unicast route with neither dev nor via.
+net::Result<std::optional<net::RouteSpec>> route_spec_of(const config::RouteLine& r, KernelView& kv,
+                                                         int default_oif);
+net::RuleSpec rule_spec_of(const config::RuleLine& r);
+
+// static_ipaddress / static_routes / static_rules: installed at start whatever the VRRP states,
+// re-installed if someone deletes them, removed at stop (reference §4.10, §1.5).
+struct StaticSet {
+  std::vector<net::AddressSpec> addresses;
+  std::vector<std::string> address_texts;  // for log lines
+  std::vector<net::RouteSpec> routes;
+  std::vector<net::RuleSpec> rules;
+  std::vector<std::string> problems;       // lines that could not be mapped: logged, skipped
+};
+net::Result<StaticSet> build_statics(const config::Config& cfg, KernelView& kv);
+
 // keepalived's VIP text for dumps: "10.0.0.1/24 dev eth0 scope global".
 std::string vip_text(const config::AddressLine& a, const std::string& dev);
 

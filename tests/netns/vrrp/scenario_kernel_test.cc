@@ -141,3 +141,39 @@ TEST(VrrpScenarioKernel, ReloadReplacesChangedVirtualRoutesAndVips) {
 
 }  // namespace
 }  // namespace vigil::testing
+
+namespace vigil::testing {
+namespace {
+
+// static_ipaddress / static_routes / static_rules: in place while the daemon runs whatever the
+// VRRP state, put back when deleted, removed at stop.
+TEST(VrrpScenarioKernel, StaticAddressRouteAndRuleAreInstalledRestoredAndRemoved) {
+  Topology topo("vvs", {"a"});
+  const std::string statics =
+      "static_ipaddress {\n  10.97.0.1/24 dev eth0\n}\n"
+      "static_routes {\n  10.54.0.0/24 via 10.99.0.254 dev eth0\n}\n"
+      "static_rules {\n  from 10.97.0.1 table 101 preference 101\n}\n";
+  Router a(topo.node("a"), Router::Kind::vigil, lab_config({.priority = 100}, "a") + statics);
+  auto has_addr = [&] { return a.owns("10.97.0.1"); };
+  auto has_route = [&] { return has(a.exec("ip route show 10.54.0.0/24"), "via 10.99.0.254"); };
+  auto has_rule = [&] { return has(a.exec("ip rule show"), "from 10.97.0.1 lookup 101"); };
+  a.start();
+  ASSERT_TRUE(wait_until([&] { return a.ready() && has_addr() && has_route() && has_rule(); }, kStartup)) << a.log();
+
+  // Each deletion is seen through rtnetlink and undone at once; 200 ms covers the probes' `ip`.
+  sh(topo.node("a").exec("ip route del 10.54.0.0/24"));
+  EXPECT_TRUE(wait_until(has_route, 200ms)) << a.log();
+  sh(topo.node("a").exec("ip rule del from 10.97.0.1 table 101 preference 101"));
+  EXPECT_TRUE(wait_until(has_rule, 200ms)) << a.log();
+  sh(topo.node("a").exec("ip addr del 10.97.0.1/24 dev eth0"));
+  EXPECT_TRUE(wait_until(has_addr, 200ms)) << a.log();
+  EXPECT_TRUE(has(a.log(), "static address 10.97.0.1/24 dev eth0 scope global was deleted - restoring it")) << a.log();
+
+  ASSERT_TRUE(a.stop(3000ms));  // 1 s linger + exit
+  EXPECT_FALSE(has_addr());
+  EXPECT_FALSE(has_route());
+  EXPECT_FALSE(has_rule());
+}
+
+}  // namespace
+}  // namespace vigil::testing
