@@ -437,3 +437,28 @@ TEST_F(VigildProcess, RespawnedChildRunsTheParentsCheckedConfig) {
 
 }  // namespace
 }  // namespace vigil::daemon::test
+
+namespace vigil::daemon::test {
+namespace {
+
+// A child that exits FATAL (1) — here: it cannot write its pidfile because its directory is
+// gone — stops the whole daemon with that code, like CONFIG (reference §1.2).
+TEST_F(VigildProcess, ChildFatalExitStopsTheDaemon) {
+  const std::string sub = dir_.file("run");
+  ASSERT_EQ(::mkdir(sub.c_str(), 0755), 0);
+  vrrp_pidfile_ = sub + "/vrrp.pid";
+  auto d = start();
+  // First death: respawn at once; second: 1 s back-off — time enough to take the directory away.
+  ASSERT_NE(kill_child_and_wait(kRespawnTimeout), 0) << d->log();
+  ASSERT_EQ(signal_pid(child_pid(), SIGKILL), 0);
+  ASSERT_TRUE(wait_until([&] { return d->log_has("delayed 1 seconds"); }, kRespawnTimeout)) << d->log();
+  ASSERT_EQ(::unlink(vrrp_pidfile_.c_str()), 0);
+  ASSERT_EQ(::rmdir(sub.c_str()), 0);
+  // The restart comes 1 s after the death; the child fails at once: 1 s + 1 s.
+  EXPECT_EQ(d->wait_exit(2000ms), 1) << d->log();
+  EXPECT_TRUE(d->log_has("Keepalived_vrrp exited with permanent error FATAL. Terminating")) << d->log();
+  EXPECT_TRUE(d->log_has("cannot write pidfile"));
+}
+
+}  // namespace
+}  // namespace vigil::daemon::test
