@@ -7,10 +7,12 @@ namespace vigil::daemon {
 
 namespace {
 
-void writer_loop(std::shared_ptr<void> keep, LineWriter& writer, LineQueue& queue) {
+// The writer thread: no allocation from here on (see log_queue.h); `buf` was allocated by the
+// thread that made the sink.
+void writer_loop(std::shared_ptr<void> keep, LineWriter& writer, LineQueue& queue, std::span<char> buf) {
   (void)keep;
-  while (auto line = queue.pop()) {
-    writer.write_line(*line);
+  while (auto n = queue.take(buf)) {
+    writer.write_line(std::string_view(buf.data(), *n));
     queue.done();
   }
 }
@@ -31,7 +33,7 @@ AsyncSink::AsyncSink(std::unique_ptr<LineWriter> writer, Options options)
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
   thread_ = std::thread(writer_loop, std::shared_ptr<void>(shared_), std::ref(*shared_->writer),
-                        std::ref(shared_->queue));
+                        std::ref(shared_->queue), std::span<char>(shared_->buffer));
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 

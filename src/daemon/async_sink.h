@@ -17,6 +17,7 @@
 #include <chrono>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "daemon/log.h"
 #include "daemon/log_queue.h"
@@ -26,6 +27,7 @@ namespace vigil::daemon {
 
 class AsyncSink final : public LogSink {
  public:
+  static constexpr std::size_t kMaxLine = 16 * 1024;  // longer lines are cut
   struct Options {
     LineQueue::Limits limits{};
     std::chrono::milliseconds flush_timeout{1000};
@@ -45,9 +47,11 @@ class AsyncSink final : public LogSink {
 
  private:
   struct Shared {
-    Shared(std::unique_ptr<LineWriter> w, LineQueue::Limits l) : writer(std::move(w)), queue(l) {}
+    Shared(std::unique_ptr<LineWriter> w, LineQueue::Limits l)
+        : writer(std::move(w)), queue(l), buffer(kMaxLine) {}
     std::unique_ptr<LineWriter> writer;
     LineQueue queue;
+    std::vector<char> buffer;  // the writer thread's copy of the line it writes (it never allocates)
   };
   std::shared_ptr<Shared> shared_;
   LineQueue::NoticeFn notice_;  // formats "N log lines dropped" with the writer's format

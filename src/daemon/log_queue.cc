@@ -1,12 +1,22 @@
 #include "daemon/log_queue.h"
 
+#include <algorithm>
+#include <cstring>
+
 namespace vigil::daemon {
+
+void LineQueue::erase_written() {
+  // Called by the pushing thread with the lock held: frees what the writer is done with.
+  for (; written_ > 0; --written_, --taken_) lines_.pop_front();
+}
 
 bool LineQueue::push(std::string line, const NoticeFn& notice) {
   {
     std::lock_guard lock(mu_);
-    const bool full = lines_.size() >= limits_.max_lines ||
-                      (!lines_.empty() && bytes_ + line.size() > limits_.max_bytes);
+    erase_written();
+    const std::size_t pending = lines_.size() - written_;
+    const bool full = pending >= limits_.max_lines ||
+                      (pending > 0 && bytes_ + line.size() > limits_.max_bytes);
     if (closed_ || full) {
       ++dropped_;
       ++unreported_;
@@ -29,6 +39,7 @@ bool LineQueue::push(std::string line, const NoticeFn& notice) {
 void LineQueue::push_pending_notice(const NoticeFn& notice) {
   {
     std::lock_guard lock(mu_);
+    erase_written();
     if (unreported_ == 0 || closed_) return;
     std::string n = notice(unreported_);
     bytes_ += n.size();
@@ -38,29 +49,31 @@ void LineQueue::push_pending_notice(const NoticeFn& notice) {
   ready_.notify_one();
 }
 
-std::optional<std::string> LineQueue::pop() {
+std::optional<std::size_t> LineQueue::take(std::span<char> buf) {
   std::unique_lock lock(mu_);
-  ready_.wait(lock, [this] { return !lines_.empty() || closed_; });
-  if (lines_.empty()) return std::nullopt;
-  std::string line = std::move(lines_.front());
-  lines_.pop_front();
-  bytes_ -= line.size();
-  ++in_flight_;
-  return line;
+  ready_.wait(lock, [this] { return taken_ < lines_.size() || closed_; });
+  if (taken_ >= lines_.size()) return std::nullopt;
+  const std::string& line = lines_[taken_++];
+  const std::size_t n = std::min(line.size(), buf.size());
+  std::memcpy(buf.data(), line.data(), n);
+  return n;
 }
 
 void LineQueue::done() {
   {
     std::lock_guard lock(mu_);
-    if (in_flight_ > 0) --in_flight_;
-    if (!lines_.empty() || in_flight_ > 0) return;
+    if (written_ < taken_) {
+      bytes_ -= lines_[written_].size();
+      ++written_;
+    }
+    if (written_ < lines_.size()) return;
   }
   drained_.notify_all();
 }
 
 bool LineQueue::wait_drained(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
-  return drained_.wait_for(lock, timeout, [this] { return lines_.empty() && in_flight_ == 0; });
+  return drained_.wait_for(lock, timeout, [this] { return written_ == lines_.size(); });
 }
 
 void LineQueue::close() {
@@ -78,7 +91,7 @@ std::uint64_t LineQueue::dropped() const {
 
 std::size_t LineQueue::size() const {
   std::lock_guard lock(mu_);
-  return lines_.size();
+  return lines_.size() - written_;
 }
 
 }  // namespace vigil::daemon

@@ -9,8 +9,15 @@
 //
 //   LineQueue q({.max_lines = 2048, .max_bytes = 256 * 1024});
 //   q.push(line, [](std::uint64_t n) { return format_notice(n); });   // loop thread
-//   while (auto l = q.pop()) write(*l);                               // writer thread
-//   q.close();                                                        // pop() returns nullopt once empty
+//   std::vector<char> buf(kMaxLine);                                  // writer thread:
+//   while (auto n = q.take(buf)) { write(buf.data(), *n); q.done(); }
+//   q.close();                                                        // take() returns nullopt once empty
+//
+// fork() safety: the writer thread never allocates or frees memory. take() copies the next line
+// into the caller's preallocated buffer (a longer line is cut) and leaves the string in place;
+// the pushing thread erases written lines on its next push. So a fork() from the loop thread can
+// never catch the writer inside the allocator (an allocator lock held forever in the child —
+// AddressSanitizer's allocator, unlike glibc's, is not reset by fork()).
 #pragma once
 
 #include <chrono>
@@ -20,6 +27,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 
 namespace vigil::daemon {
@@ -40,24 +48,28 @@ class LineQueue {
   // Queues the notice for drops not yet reported (the sink never recovered before the end).
   void push_pending_notice(const NoticeFn& notice);
 
-  // Blocks until a line is there (returns it) or the queue is closed and empty (nullopt).
-  std::optional<std::string> pop();
-  // The writer finished writing the line it popped last (for wait_drained()).
+  // Blocks until a line is there, copies it into `buf` (cut to its size) and returns its length;
+  // nullopt once the queue is closed and everything was taken. Never allocates.
+  std::optional<std::size_t> take(std::span<char> buf);
+  // The writer finished writing the line it took last (for wait_drained()).
   void done();
   // Waits until every pushed line was written (pop + done), up to `timeout`. True if drained.
   bool wait_drained(std::chrono::milliseconds timeout);
   void close();
 
   std::uint64_t dropped() const;   // total lines dropped so far
-  std::size_t size() const;
+  std::size_t size() const;  // lines not written yet
 
  private:
+  void erase_written();
   const Limits limits_;
   mutable std::mutex mu_;
   std::condition_variable ready_, drained_;
+  // Lines [0, taken_) were copied out by the writer, [0, written_) also written; the pusher
+  // erases written ones. Limits apply to what is not written yet.
   std::deque<std::string> lines_;
-  std::size_t bytes_ = 0;
-  std::size_t in_flight_ = 0;      // popped, not yet done()
+  std::size_t taken_ = 0, written_ = 0;
+  std::size_t bytes_ = 0;          // of the lines not written yet
   std::uint64_t dropped_ = 0;
   std::uint64_t unreported_ = 0;   // dropped since the last notice
   bool closed_ = false;

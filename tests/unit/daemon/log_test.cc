@@ -105,6 +105,14 @@ TEST(DaemonLog, SyslogWriterSendsRfc3164Datagrams) {
   rmdir(dir);
 }
 
+// take() into a buffer, as the writer thread does; nullopt once closed and empty.
+std::optional<std::string> take(LineQueue& q) {
+  char buf[256];
+  auto n = q.take(buf);
+  if (!n) return std::nullopt;
+  return std::string(buf, *n);
+}
+
 TEST(DaemonLogQueue, DropsWhenFullAndReportsTheGapInPlace) {
   LineQueue q({.max_lines = 3, .max_bytes = 1 << 20});
   auto notice = [](std::uint64_t n) { return std::to_string(n) + " log lines dropped"; };
@@ -113,12 +121,12 @@ TEST(DaemonLogQueue, DropsWhenFullAndReportsTheGapInPlace) {
   EXPECT_EQ(q.size(), 3u);
   std::vector<std::string> out;
   for (int i = 0; i < 2; ++i) {
-    out.push_back(*q.pop());
+    out.push_back(*take(q));
     q.done();
   }
   q.push("line5", notice);  // room again: the notice goes first
   q.close();
-  while (auto l = q.pop()) {
+  while (auto l = take(q)) {
     out.push_back(*l);
     q.done();
   }
@@ -135,12 +143,21 @@ TEST(DaemonLogQueue, ByteLimitAndPendingNoticeAtTheEnd) {
   q.push_pending_notice(notice);
   q.close();
   std::vector<std::string> out;
-  while (auto l = q.pop()) {
+  while (auto l = take(q)) {
     out.push_back(*l);
     q.done();
   }
   EXPECT_EQ(out, (std::vector<std::string>{"0123456789abc", "2 dropped"}));
   EXPECT_TRUE(q.wait_drained(0ms));
+}
+
+TEST(DaemonLogQueue, TakeCutsLongLinesToTheBuffer) {
+  LineQueue q({});
+  q.push(std::string(100, 'x'), [](std::uint64_t) { return std::string(); });
+  char buf[10];
+  EXPECT_EQ(q.take(buf), 10u);
+  q.done();
+  EXPECT_EQ(q.size(), 0u);
 }
 
 // A writer that blocks until released: the stalled sink of issue 8.
