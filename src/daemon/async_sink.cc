@@ -56,6 +56,12 @@ void AsyncSink::write(LogLevel level, std::chrono::system_clock::time_point when
 
 std::uint64_t AsyncSink::dropped() const { return shared_->queue.dropped(); }
 
+// 50 ms: a writer between two lines parks in microseconds; one blocked in write(2) on a stalled
+// sink holds no lock and is left as it is rather than delaying the fork.
+void AsyncSink::pause_for_fork() { (void)shared_->queue.pause(std::chrono::milliseconds(50)); }
+
+void AsyncSink::resume_after_fork() { shared_->queue.resume(); }
+
 bool AsyncSink::flush(std::chrono::milliseconds timeout) {
   return shared_->queue.wait_drained(timeout);
 }

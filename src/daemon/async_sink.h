@@ -42,6 +42,8 @@ class AsyncSink final : public LogSink {
   void write(LogLevel level, std::chrono::system_clock::time_point when,
              std::string_view message) override;
   std::uint64_t dropped() const override;
+  void pause_for_fork() override;
+  void resume_after_fork() override;
   // Waits until every line pushed so far is written (tests). True if it happened in time.
   bool flush(std::chrono::milliseconds timeout);
 

@@ -35,6 +35,9 @@ class LogSink {
                      std::string_view message) = 0;
   // Lines this sink had to drop because its destination could not keep up.
   virtual std::uint64_t dropped() const { return 0; }
+  // Around fork(): park any helper thread so the child inherits no lock held mid-operation.
+  virtual void pause_for_fork() {}
+  virtual void resume_after_fork() {}
 };
 
 class Logger {
@@ -50,6 +53,13 @@ class Logger {
   // In a child right after fork(): forget the parent's sinks without running their destructors
   // (their writer threads do not exist here, their locks may be held). Leaks them on purpose.
   void abandon_sinks_after_fork();
+  // The forking process, right before and right after fork() (see LogSink::pause_for_fork).
+  void pause_for_fork() {
+    for (auto& s : sinks_) s->pause_for_fork();
+  }
+  void resume_after_fork() {
+    for (auto& s : sinks_) s->resume_after_fork();
+  }
   int detail() const { return detail_; }
   // Sum of every sink's dropped lines.
   std::uint64_t dropped() const;

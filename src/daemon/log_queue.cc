@@ -51,7 +51,10 @@ void LineQueue::push_pending_notice(const NoticeFn& notice) {
 
 std::optional<std::size_t> LineQueue::take(std::span<char> buf) {
   std::unique_lock lock(mu_);
-  ready_.wait(lock, [this] { return taken_ < lines_.size() || closed_; });
+  waiting_ = true;
+  parked_.notify_all();
+  ready_.wait(lock, [this] { return !paused_ && (taken_ < lines_.size() || closed_); });
+  waiting_ = false;
   if (taken_ >= lines_.size()) return std::nullopt;
   const std::string& line = lines_[taken_++];
   const std::size_t n = std::min(line.size(), buf.size());
@@ -80,6 +83,20 @@ void LineQueue::close() {
   {
     std::lock_guard lock(mu_);
     closed_ = true;
+  }
+  ready_.notify_all();
+}
+
+bool LineQueue::pause(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  paused_ = true;
+  return parked_.wait_for(lock, timeout, [this] { return waiting_; });
+}
+
+void LineQueue::resume() {
+  {
+    std::lock_guard lock(mu_);
+    paused_ = false;
   }
   ready_.notify_all();
 }

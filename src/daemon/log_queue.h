@@ -57,6 +57,12 @@ class LineQueue {
   bool wait_drained(std::chrono::milliseconds timeout);
   void close();
 
+  // fork() from the pushing thread: park the writer (blocked on a condition variable, holding
+  // no lock at all) until resume(). Waits up to `timeout` for it to get there (a writer stuck in
+  // a blocking write(2) holds no lock either); true if it is parked.
+  bool pause(std::chrono::milliseconds timeout);
+  void resume();
+
   std::uint64_t dropped() const;   // total lines dropped so far
   std::size_t size() const;  // lines not written yet
 
@@ -73,6 +79,9 @@ class LineQueue {
   std::uint64_t dropped_ = 0;
   std::uint64_t unreported_ = 0;   // dropped since the last notice
   bool closed_ = false;
+  bool paused_ = false;
+  bool waiting_ = false;  // the writer is inside take()'s wait
+  std::condition_variable parked_;
 };
 
 }  // namespace vigil::daemon

@@ -76,7 +76,9 @@ bool Parent::wants_child() const {
 void Parent::start_child() {
   restart_timer_.cancel();
   const pid_t parent = ::getpid();
+  d_.log.pause_for_fork();  // the log writer threads hold nothing while we fork
   const pid_t pid = ::fork();
+  if (pid != 0) d_.log.resume_after_fork();
   if (pid < 0) {
     d_.log.error("VRRP child process: fork error({})", std::strerror(errno));
     restart_timer_ = d_.loop.add_timer(std::chrono::seconds(1), [this](const Fired&) { start_child(); });

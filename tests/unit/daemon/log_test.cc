@@ -259,3 +259,32 @@ TEST(DaemonAsyncSink, DestructionGivesUpOnASinkThatNeverRecovers) {
 
 }  // namespace
 }  // namespace vigil::daemon
+
+namespace vigil::daemon {
+namespace {
+
+TEST(DaemonLogQueue, PauseParksTheWriterUntilResume) {
+  LineQueue q({});
+  auto notice = [](std::uint64_t) { return std::string(); };
+  std::atomic<int> written{0};
+  std::thread writer([&] {
+    char buf[64];
+    while (q.take(buf)) {
+      ++written;
+      q.done();
+    }
+  });
+  ASSERT_TRUE(q.pause(2s));  // the writer is (or gets) parked in take()
+  q.push("a", notice);
+  q.push("b", notice);
+  EXPECT_FALSE(q.wait_drained(50ms));  // parked: nothing is written
+  EXPECT_EQ(written.load(), 0);
+  q.resume();
+  EXPECT_TRUE(q.wait_drained(2s));
+  EXPECT_EQ(written.load(), 2);
+  q.close();
+  writer.join();
+}
+
+}  // namespace
+}  // namespace vigil::daemon
