@@ -43,9 +43,9 @@ bool expand_predefined(std::string_view name, std::string_view args, const Prede
   } else if (name == "_INSTANCE" && args.empty()) {
     value = ctx.instance;
   } else if (name == "_HASH" && args.empty()) {
-    value = "#";
+    value.assign(1, '#');  // (not `= "#"`: g++ 12 -O3 warns a false -Wrestrict on that, PR105651)
   } else if (name == "_BANG" && args.empty()) {
-    value = "!";
+    value.assign(1, '!');
   } else if (name == "_RANDOM" && ctx.rng) {
     unsigned long lo = 0, hi = 32767;
     if (!parse_random_args(args, lo, hi)) return false;

@@ -5,18 +5,33 @@
 #include <array>
 
 #include "config/keyword.h"
+#include "config/lex_command.h"
 
 namespace vigil::config {
 
 constexpr std::int64_t kSec = 1'000'000;
+
+namespace {
+
+// True when the command, split as keepalived runs it (split_command), names no program.
+bool first_word_empty(std::string_view cmd) {
+  const std::vector<std::string> argv = split_command(cmd);
+  return argv.empty() || argv.front().empty();
+}
+
+}  // namespace
 
 std::optional<Command> parse_command(ParseCtx& ctx, const Stmt& s, std::size_t first) {
   if (!ctx.need_args(s, first + 1, "COMMAND [user [group]]")) return std::nullopt;
   Command c;
   c.cmd = s.arg(first);
   c.loc = s.arg_token(first).loc;
-  if (c.cmd.empty()) {
-    ctx.error(s.arg_token(first), fmt::format("empty command for '{}'", s.keyword().text));
+  // Tokenised as keepalived runs it (quotes, escapes): a command of white space or empty quotes
+  // runs nothing.
+  if (first_word_empty(c.cmd)) {
+    ctx.error(s.arg_token(first), fmt::format("empty command for '{}': write the program to run "
+                                              "(quoted, with its arguments)",
+                                              s.keyword().text));
     return std::nullopt;
   }
   if (s.nargs() > first + 1) {
@@ -94,6 +109,11 @@ void script_cmd(ParseCtx& ctx, const Stmt& s, VrrpScript& o) {
   if (!ctx.need_args(s, 1, "\"COMMAND args…\"", /*soft=*/true)) return;
   std::string cmd(s.arg(0));
   for (std::size_t i = 1; i < s.nargs(); ++i) (cmd += " ") += s.arg(i);  // unquoted args join
+  if (first_word_empty(cmd)) {  // tokenised as keepalived runs it (quotes, escapes)
+    ctx.error(s.arg_token(0), "empty script: write the program to run (quoted, with its "
+                              "arguments)");
+    return;
+  }
   o.script.set(cmd, s.arg_token(0).loc);
 }
 
@@ -193,7 +213,10 @@ constexpr auto kProcessKeywords = std::to_array<Keyword<TrackProcess>>({
 void sg_group(ParseCtx& ctx, const Stmt& s, SyncGroup& g) {
   g.group_loc = s.loc();
   for (const Stmt& e : s.block) {
-    for (const Token& w : e.words) g.group.emplace_back(w.text);
+    for (const Token& w : e.words) {
+      g.group.emplace_back(w.text);
+      g.member_locs.push_back(w.loc);
+    }
     if (e.has_block) ctx.error(e.keyword(), "unexpected block inside a sync group's group list");
   }
 }

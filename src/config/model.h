@@ -293,6 +293,7 @@ struct SyncGroup {
   std::string name;
   SourceLoc loc;
   std::vector<std::string> group;
+  std::vector<SourceLoc> member_locs;  // where each member of `group` is written (same order)
   SourceLoc group_loc;
   std::vector<TrackRef> track_interface, track_script, track_file, track_process, track_bfd;
   std::optional<Command> notify_master, notify_backup, notify_fault, notify_stop, notify;

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "config/lex_command.h"
 #include "config/rules_impl.h"
 
 namespace vigil::config::rules {
@@ -14,11 +15,12 @@ bool ask(const std::function<bool(std::string_view)>& f, std::string_view what) 
   return !f || f(what);
 }
 
-std::string_view first_word(std::string_view cmd) {
-  auto start = cmd.find_first_not_of(" \t");
-  if (start == std::string_view::npos) return {};
-  cmd.remove_prefix(start);
-  return cmd.substr(0, cmd.find_first_of(" \t"));
+// The program a script or notify command runs: its first word as keepalived splits the command
+// (quotes, escapes: split_command, lex_command.h), so `"'/opt/my checks/x' arg"` names
+// `/opt/my checks/x`.
+std::string first_word(std::string_view cmd) {
+  std::vector<std::string> argv = split_command(cmd);
+  return argv.empty() ? std::string() : std::move(argv.front());
 }
 
 // Every notify command, wherever it is written.
@@ -172,23 +174,32 @@ void sync_group_members(RuleCtx& c) {
   std::map<std::string_view, const SyncGroup*> owner;
   auto& groups = c.cfg.sync_groups;
   for (SyncGroup& g : groups) {
-    auto bad = std::remove_if(g.group.begin(), g.group.end(), [&](const std::string& name) {
+    // Each problem is reported at the member's own line:col (the `group` line when the model
+    // was built without member locations).
+    std::vector<std::string> kept;
+    std::vector<SourceLoc> kept_locs;
+    for (std::size_t m = 0; m < g.group.size(); ++m) {
+      const std::string& name = g.group[m];
+      const SourceLoc at = m < g.member_locs.size() ? g.member_locs[m]
+                           : g.group_loc.file       ? g.group_loc
+                                                    : g.loc;
       if (!c.cfg.find_instance(name)) {
-        c.diags.error(g.group_loc.file ? g.group_loc : g.loc,
-                      fmt::format("sync group {}: unknown vrrp_instance '{}' - removing it",
-                                  g.name, name));
-        return true;
+        c.diags.error(at, fmt::format("sync group {}: unknown vrrp_instance '{}' - removing it",
+                                      g.name, name));
+        continue;
       }
       auto [it, fresh] = owner.emplace(name, &g);
       if (!fresh) {
-        c.diags.error(g.group_loc, fmt::format("vrrp_instance {} is already in sync group {}: "
-                                               "an instance can be in one group only", name,
-                                               it->second->name));
-        return true;
+        c.diags.error(at, fmt::format("vrrp_instance {} is already in sync group {}: "
+                                      "an instance can be in one group only", name,
+                                      it->second->name));
+        continue;
       }
-      return false;
-    });
-    g.group.erase(bad, g.group.end());
+      kept.push_back(name);
+      kept_locs.push_back(at);
+    }
+    g.group = std::move(kept);
+    g.member_locs = std::move(kept_locs);
     if (g.group.size() == 1)
       c.diags.error(g.loc, fmt::format("Sync group {} has only 1 virtual router - this "
                                          "probably isn't what you want", g.name));

@@ -253,9 +253,14 @@ TEST(Rules, SyncGroupMembers) {
                  "vrrp_sync_group G1 {\n group {\n A\n B\n ZZ\n }\n}\n"
                  "vrrp_sync_group G2 {\n group {\n B\n C\n }\n}\n"
                  "vrrp_sync_group G3 {\n A\n}\n");
-  // Three 7-line instances, then G1 on line 22 (its group list on 23), G2 on 29, G3 on 35.
-  EXPECT_TRUE(c.has(Severity::error, "sync group G1: unknown vrrp_instance 'ZZ'", 23)) << c.all();
-  EXPECT_TRUE(c.has(Severity::error, "vrrp_instance B is already in sync group G1", 30));
+  // Three 7-line instances, then G1 on line 22 (its members on 24-26), G2 on 29 (members on
+  // 31-32), G3 on 35. Member problems point at the member itself.
+  const Diagnostic* zz = c.find(Severity::error, "sync group G1: unknown vrrp_instance 'ZZ'");
+  ASSERT_NE(zz, nullptr) << c.all();
+  EXPECT_EQ(zz->loc.str(), "t.conf:26:2");
+  const Diagnostic* dup = c.find(Severity::error, "vrrp_instance B is already in sync group G1");
+  ASSERT_NE(dup, nullptr) << c.all();
+  EXPECT_EQ(dup->loc.str(), "t.conf:31:2");
   EXPECT_TRUE(c.has(Severity::error, "Sync group G2 has only 1 virtual router", 29)) << c.all();
   EXPECT_TRUE(c.has(Severity::warning, "Unknown keyword 'A'", 36)) << c.all();
   EXPECT_TRUE(c.has(Severity::error, "Sync group G3 has no virtual router(s)", 35)) << c.all();
@@ -305,6 +310,31 @@ TEST(ExitCode, OkErrorFatalAndMissingFile) {
   ASSERT_FALSE(missing.diagnostics.empty());
   EXPECT_EQ(missing.diagnostics[0].severity, Severity::fatal);
   ASSERT_NE(missing.config, nullptr);
+}
+
+}  // namespace
+}  // namespace vigil::config
+
+namespace vigil::config {
+namespace {
+
+// Script and notify commands are tokenised as keepalived runs them (split_command): the
+// program checked for existence is the first word after quotes and escapes.
+TEST(Rules, ScriptProgramIsTheFirstWordOfTheSplitCommand) {
+  std::vector<std::string> asked;
+  CheckOptions o;
+  o.env.script_usable = [&](std::string_view p) {
+    asked.emplace_back(p);
+    return false;
+  };
+  auto c = test::check("vrrp_script chk {\n  script \"'/opt/my checks/x' --fast\"\n}\n" +
+                           test::instance("    track_script {\n      chk\n    }\n"),
+                       o);
+  ASSERT_FALSE(asked.empty());
+  EXPECT_EQ(asked.front(), "/opt/my checks/x");
+  EXPECT_TRUE(c.has(Severity::error, "'/opt/my checks/x' must exist", 2)) << c.all();
+  auto e = test::check(test::instance("    notify_master \"''\"\n"));
+  EXPECT_TRUE(e.has(Severity::error, "empty command for 'notify_master'", 7)) << e.all();
 }
 
 }  // namespace
