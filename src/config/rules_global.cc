@@ -171,7 +171,7 @@ void script_security(RuleCtx& c) {
 }
 
 void sync_group_members(RuleCtx& c) {
-  std::map<std::string_view, const SyncGroup*> owner;
+  std::map<std::string, const SyncGroup*, std::less<>> owner;  // own keys: members are rebuilt
   auto& groups = c.cfg.sync_groups;
   for (SyncGroup& g : groups) {
     // Each problem is reported at the member's own line:col (the `group` line when the model
