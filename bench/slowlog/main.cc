@@ -38,24 +38,9 @@
 namespace {
 
 using namespace std::chrono_literals;
+using vigil::testing::pid_in;
+using vigil::testing::read_file;
 using Clock = std::chrono::steady_clock;
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::optional<pid_t> pid_in(const std::string& path) {
-  const std::string t = slurp(path);
-  if (t.empty()) return std::nullopt;
-  try {
-    return static_cast<pid_t>(std::stoi(t));
-  } catch (...) {
-    return std::nullopt;
-  }
-}
 
 std::string config(int instances, int priority) {
   std::string c = "global_defs {\n  router_id slowlog\n}\n";
@@ -146,7 +131,7 @@ class Daemon {
     nlohmann::json j;
     if (!vigil::testing::wait_until(
             [&] {
-              j = nlohmann::json::parse(slurp(path), nullptr, false);
+              j = nlohmann::json::parse(read_file(path), nullptr, false);
               return !j.is_discarded() && j.is_array() && !j.empty();
             },
             timeout)) {
@@ -164,7 +149,7 @@ class Daemon {
     ::unlink(path.c_str());
     if (::kill(child(), SIGUSR2) != 0) return -1;
     std::string t;
-    if (!vigil::testing::wait_until([&] { return !(t = slurp(path)).empty(); }, 5000ms)) return -1;
+    if (!vigil::testing::wait_until([&] { return !(t = read_file(path)).empty(); }, 5000ms)) return -1;
     const auto pos = t.rfind("Log lines dropped: ");
     return pos == std::string::npos ? -1 : std::stol(t.substr(pos + 19));
   }

@@ -16,6 +16,22 @@
 namespace vigil::net {
 namespace {
 
+// The IPv6 source address of a send, as an IPV6_PKTINFO control message written into
+// `control` (at least CMSG_SPACE(sizeof(in6_pktinfo)) bytes, cmsghdr-aligned).
+void put_ipv6_source(msghdr& m, char* control, std::size_t size, const vrrp::IpAddress& source,
+                     int ifindex) {
+  m.msg_control = control;
+  m.msg_controllen = size;
+  cmsghdr* c = CMSG_FIRSTHDR(&m);
+  c->cmsg_level = IPPROTO_IPV6;
+  c->cmsg_type = IPV6_PKTINFO;
+  c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
+  in6_pktinfo info{};
+  info.ipi6_addr = to_in6_addr(source);
+  info.ipi6_ifindex = static_cast<unsigned>(ifindex);
+  std::memcpy(CMSG_DATA(c), &info, sizeof info);
+}
+
 // Older kernels lack these; the value is the uapi one, the kernel answers ENOPROTOOPT if unknown.
 constexpr int kIpv6MulticastAll = 29;  // IPV6_MULTICAST_ALL, Linux 4.20
 constexpr int kIpv6Freebind = 78;      // IPV6_FREEBIND, Linux 4.15
@@ -159,16 +175,7 @@ Status VrrpSender::send(std::span<const std::uint8_t> bytes, const vrrp::IpAddre
   // IPv6 source: source6, else the unicast source (what keepalived's unicast_src_ip means).
   const std::optional<vrrp::IpAddress>& src6 = opts_.source6 ? opts_.source6 : opts_.unicast_source;
   if (opts_.family == vrrp::Family::inet6 && src6) {
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = IPPROTO_IPV6;
-    c->cmsg_type = IPV6_PKTINFO;
-    c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
-    in6_pktinfo info{};
-    info.ipi6_addr = to_in6_addr(*src6);
-    info.ipi6_ifindex = static_cast<unsigned>(opts_.ifindex);
-    std::memcpy(CMSG_DATA(c), &info, sizeof info);
+    put_ipv6_source(msg, control, sizeof control, *src6, opts_.ifindex);
   }
   ssize_t n = ::sendmsg(fd_.get(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
   if (n < 0) return errno_error("sendmsg(VRRP to " + dst.to_string() + ")");
@@ -199,16 +206,7 @@ void VrrpSender::send_many(std::span<const Packet> packets, std::span<Status> re
       m.msg_iov = &iov[built];
       m.msg_iovlen = 1;
       if (pktinfo) {
-        m.msg_control = control[built].data();
-        m.msg_controllen = control[built].size();
-        cmsghdr* c = CMSG_FIRSTHDR(&m);
-        c->cmsg_level = IPPROTO_IPV6;
-        c->cmsg_type = IPV6_PKTINFO;
-        c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
-        in6_pktinfo info{};
-        info.ipi6_addr = to_in6_addr(*src6);
-        info.ipi6_ifindex = static_cast<unsigned>(opts_.ifindex);
-        std::memcpy(CMSG_DATA(c), &info, sizeof info);
+        put_ipv6_source(m, control[built].data(), control[built].size(), *src6, opts_.ifindex);
       }
     }
     int sent = built == 0 ? 0 : ::sendmmsg(fd_.get(), msgs.data(), static_cast<unsigned>(built), MSG_DONTWAIT | MSG_NOSIGNAL);

@@ -56,27 +56,9 @@ bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds tim
   }
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 void write_file(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::trunc);
   out << text;
-}
-
-std::optional<pid_t> pid_in(const std::string& pidfile) {
-  const std::string text = read_file(pidfile);
-  if (text.empty() || text.back() != '\n') return std::nullopt;
-  try {
-    const long v = std::stol(text);
-    if (v > 0) return static_cast<pid_t>(v);
-  } catch (...) {
-  }
-  return std::nullopt;
 }
 
 namespace {

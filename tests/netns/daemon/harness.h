@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "netns_harness.h"
+
 namespace vigil::daemon::test {
 
 // `ip netns add` with a unique name, a veth pair d0/d1 (up) and lo up; deleted on destruction.
@@ -43,9 +45,9 @@ class TempDir {
 // Polls `cond` every 10 ms until it holds or `timeout` passes. True if it held.
 bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout);
 
-std::string read_file(const std::string& path);
+using vigil::testing::pid_in;     // tests/netns/lib
+using vigil::testing::read_file;
 void write_file(const std::string& path, const std::string& text);
-std::optional<pid_t> pid_in(const std::string& pidfile);
 bool alive(pid_t pid);          // exists and is not a zombie
 pid_t parent_of(pid_t pid);     // from /proc/<pid>/stat, 0 if gone
 std::vector<std::string> lines_of(const std::string& text);

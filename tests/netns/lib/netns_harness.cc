@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -39,6 +40,24 @@ std::string sh(const std::string& cmd) {
                              "\n" + r.out);
   }
   return r.out;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::optional<pid_t> pid_in(const std::string& pidfile) {
+  const std::string text = read_file(pidfile);
+  if (text.empty() || text.back() != '\n') return std::nullopt;
+  try {
+    const long v = std::stol(text);
+    if (v > 0) return static_cast<pid_t>(v);
+  } catch (...) {
+  }
+  return std::nullopt;
 }
 
 Netns::Netns(std::string name) : name_(std::move(name)) { sh("ip netns add " + name_); }

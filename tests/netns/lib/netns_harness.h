@@ -58,6 +58,12 @@ CommandResult run(const std::string& cmd);
 // Same, but throws std::runtime_error (a gtest failure) if the command does not exit 0.
 std::string sh(const std::string& cmd);
 
+// A whole file as a string ("" when it cannot be read).
+std::string read_file(const std::string& path);
+// The pid in a pidfile: a complete line ("1234\n") holding a positive number; nullopt while the
+// file is missing, empty or half-written.
+std::optional<pid_t> pid_in(const std::string& pidfile);
+
 // One network namespace, deleted (with everything in it) on destruction.
 class Netns {
  public:

@@ -36,26 +36,9 @@ namespace vigil::testing::scale {
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::optional<pid_t> pid_in(const std::string& path) {
-  std::string text = slurp(path);
-  if (text.empty()) return std::nullopt;
-  try {
-    return static_cast<pid_t>(std::stoi(text));
-  } catch (...) {
-    return std::nullopt;
-  }
-}
-
 // utime + stime in seconds, from /proc/PID/stat (fields 14 and 15, after the "(comm)").
 double proc_cpu(pid_t pid) {
-  std::string s = slurp(fmt::format("/proc/{}/stat", pid));
+  std::string s = read_file(fmt::format("/proc/{}/stat", pid));
   auto close = s.rfind(')');
   if (close == std::string::npos) return 0;
   std::istringstream in(s.substr(close + 2));
@@ -69,7 +52,7 @@ double proc_cpu(pid_t pid) {
 }
 
 long proc_rss_kb(pid_t pid) {
-  std::istringstream in(slurp(fmt::format("/proc/{}/status", pid)));
+  std::istringstream in(read_file(fmt::format("/proc/{}/status", pid)));
   std::string line;
   while (std::getline(in, line)) {
     if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
@@ -338,7 +321,7 @@ bool Daemon::ready() {
   auto c = child();
   if (!c || ::kill(*c, 0) != 0) return false;
   if (kind_ == Kind::keepalived) return true;
-  return slurp(dir_ + "/log").find("Startup complete") != std::string::npos;
+  return read_file(dir_ + "/log").find("Startup complete") != std::string::npos;
 }
 
 double Daemon::cpu_seconds() const {
@@ -366,7 +349,7 @@ std::optional<nlohmann::json> Daemon::json(std::chrono::milliseconds timeout) {
   while (std::chrono::steady_clock::now() < end) {
     if (std::filesystem::exists(path)) {
       try {
-        parsed = nlohmann::json::parse(slurp(path));
+        parsed = nlohmann::json::parse(read_file(path));
         break;
       } catch (...) {
       }

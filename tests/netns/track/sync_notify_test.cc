@@ -22,6 +22,31 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// A FIFO the test makes and reads (non-blocking) the way a notify_fifo consumer would.
+class FifoReader {
+ public:
+  explicit FifoReader(const std::string& path) {
+    if (::mkfifo(path.c_str(), 0600) == 0) fd_ = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  }
+  ~FifoReader() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FifoReader(const FifoReader&) = delete;
+  FifoReader& operator=(const FifoReader&) = delete;
+  bool ok() const { return fd_ >= 0; }
+  // Everything written so far (what is pending now is appended first).
+  const std::string& read_all() {
+    char buf[4096];
+    for (ssize_t n; (n = ::read(fd_, buf, sizeof buf)) > 0;) text_.append(buf, static_cast<std::size_t>(n));
+    return text_;
+  }
+  const std::string& text() const { return text_; }
+
+ private:
+  int fd_ = -1;
+  std::string text_;
+};
+
 constexpr auto kStartup = 3000ms;
 constexpr auto kElected = kStartup + 400ms;
 constexpr auto kFailover = 1000ms;  // master-down ≤ 360.9 ms + the event reaching vigild + slack
@@ -174,15 +199,10 @@ TEST(TrackSyncNotify, FifoLinesArriveInOrder) {
   Topology topo("vto", {"a"});
   Router probe(topo.node("a"), Router::Kind::vigil, "");
   const std::string fifo = probe.dir() + "/vrrp.fifo", file = probe.dir() + "/prio";
-  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  const int rd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  ASSERT_GE(rd, 0);
-  std::string got;
-  auto read_all = [&] {
-    char buf[4096];
-    for (ssize_t n; (n = ::read(rd, buf, sizeof buf)) > 0;) got.append(buf, static_cast<std::size_t>(n));
-    return got;
-  };
+  FifoReader reader(fifo);
+  ASSERT_TRUE(reader.ok());
+  const std::string& got = reader.text();
+  auto read_all = [&] { return reader.read_all(); };
   Router a(topo.node("a"), Router::Kind::vigil,
            fmt::format("track_file tf {{\n  file \"{}\"\n  weight -1\n}}\n", file) +
                lab_config({.priority = 150,
@@ -200,7 +220,6 @@ TEST(TrackSyncNotify, FifoLinesArriveInOrder) {
       "INSTANCE \"VI_1\" MASTER_PRIORITY 140\n"
       "INSTANCE \"VI_1\" STOP 140\n";
   EXPECT_TRUE(wait_until([&] { return read_all() == expected; }, 500ms)) << got;
-  ::close(rd);
 }
 
 // A FIFO configured by a reload is opened then: the states are written to it after the reload
@@ -209,15 +228,10 @@ TEST(TrackSyncNotify, FifoAddedByAReloadGetsTheNextLines) {
   Topology topo("vtz", {"a"});
   Router probe(topo.node("a"), Router::Kind::vigil, "");
   const std::string fifo = probe.dir() + "/vrrp.fifo", file = probe.dir() + "/fault";
-  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  const int rd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  ASSERT_GE(rd, 0);
-  std::string got;
-  auto read_all = [&] {
-    char buf[4096];
-    for (ssize_t n; (n = ::read(rd, buf, sizeof buf)) > 0;) got.append(buf, static_cast<std::size_t>(n));
-    return got;
-  };
+  FifoReader reader(fifo);
+  ASSERT_TRUE(reader.ok());
+  const std::string& got = reader.text();
+  auto read_all = [&] { return reader.read_all(); };
   auto config = [&](const std::string& global) {
     return fmt::format("track_file tf {{\n  file \"{}\"\n  weight 0\n}}\n", file) +
            lab_config({.priority = 150, .extra = "  track_file {\n    tf\n  }\n", .global_extra = global}, "a");
@@ -235,7 +249,6 @@ TEST(TrackSyncNotify, FifoAddedByAReloadGetsTheNextLines) {
   EXPECT_TRUE(wait_until([&] {
     return read_all() == "INSTANCE \"VI_1\" MASTER 150\nINSTANCE \"VI_1\" FAULT 150\n";
   }, 500ms)) << got << a.log();
-  ::close(rd);
 }
 
 // vrrp_notify_fifo_script is started with the FIFO's path and reads the same lines.

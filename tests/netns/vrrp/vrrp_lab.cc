@@ -22,13 +22,6 @@ namespace vigil::testing {
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 void spit(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::trunc);
   out << text;
@@ -89,7 +82,7 @@ void Router::start() {
 }
 
 std::optional<pid_t> Router::pid_from(const std::string& file) const {
-  std::string text = slurp(dir_ + "/" + file);
+  std::string text = read_file(dir_ + "/" + file);
   if (text.empty()) return std::nullopt;
   try {
     return static_cast<pid_t>(std::stoi(text));
@@ -146,7 +139,7 @@ std::optional<nlohmann::json> Router::json() {
   wait_until([&] {
     if (!std::filesystem::exists(path)) return false;
     try {
-      parsed = nlohmann::json::parse(slurp(path));
+      parsed = nlohmann::json::parse(read_file(path));
       return true;
     } catch (...) {
       return false;
@@ -202,6 +195,6 @@ bool Router::owns_on(const std::string& vip, const std::string& ifname) {
 
 std::string Router::exec(const std::string& cmd) const { return run(node_.exec(cmd)).out; }
 
-std::string Router::log() const { return slurp(dir_ + "/log"); }
+std::string Router::log() const { return read_file(dir_ + "/log"); }
 
 }  // namespace vigil::testing
