@@ -194,6 +194,11 @@ class Loop {
   // The clock reading of the last poll step (keepalived's cached time_now).
   TimePoint now() const { return TimePoint(Duration(now_)); }
   Clock& clock() const { return clock_; }
+  // True if another task is queued to run, or a deadline falls at or before `t` (background work
+  // such as GARP batches asks before taking more time). Ready fds are not seen before a poll.
+  bool has_work_before(TimePoint t) {
+    return !events_.empty() || !ready_.empty() || heap_.top_deadline() <= t.time_since_epoch().count();
+  }
   const Stats& stats() const { return stats_; }
   std::size_t pool_capacity() const { return pool_.capacity(); }
 

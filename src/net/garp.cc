@@ -4,6 +4,9 @@
 #include <linux/if_packet.h>
 #include <sys/socket.h>
 
+#include <sys/uio.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -136,6 +139,39 @@ Status GarpSender::send_frame(std::span<const std::uint8_t> frame) {
                        reinterpret_cast<const sockaddr*>(&sll), sizeof sll);
   if (n < 0) return errno_error(fmt::format("sendto(AF_PACKET, ifindex {})", ifindex_));
   return {};
+}
+
+void GarpSender::send_frames(std::span<const std::span<const std::uint8_t>> frames, std::span<Status> results) {
+  constexpr std::size_t kMax = 16;
+  std::array<sockaddr_ll, kMax> to{};
+  std::array<iovec, kMax> iov{};
+  std::array<mmsghdr, kMax> msgs{};
+  std::size_t done = 0;
+  while (done < frames.size()) {
+    const std::size_t n = std::min(kMax, frames.size() - done);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto frame = frames[done + i];
+      to[i] = sockaddr_ll{};
+      to[i].sll_family = AF_PACKET;
+      to[i].sll_ifindex = ifindex_;
+      to[i].sll_halen = 6;
+      std::memcpy(to[i].sll_addr, frame.data(), 6);
+      iov[i] = iovec{const_cast<std::uint8_t*>(frame.data()), frame.size()};
+      msgs[i] = mmsghdr{};
+      msgs[i].msg_hdr.msg_name = &to[i];
+      msgs[i].msg_hdr.msg_namelen = sizeof to[i];
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    const int sent = ::sendmmsg(fd_.get(), msgs.data(), static_cast<unsigned>(n), MSG_DONTWAIT);
+    if (sent <= 0) {  // the first frame failed: record it, carry on with the next
+      results[done] = errno_error(fmt::format("sendmmsg(AF_PACKET, ifindex {})", ifindex_));
+      ++done;
+      continue;
+    }
+    for (int i = 0; i < sent; ++i) results[done + static_cast<std::size_t>(i)] = Status{};
+    done += static_cast<std::size_t>(sent);
+  }
 }
 
 Status GarpSender::send_garp(const vrrp::IpAddress& vip4) {

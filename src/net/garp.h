@@ -12,6 +12,7 @@
 //
 //   auto tx = GarpSender::open(ifindex, mac);     // once per interface/VMAC
 //   tx->send_garp(vip4);  tx->send_na(vip6, ipv6_forwarding(ifname).value_or(false));
+//   tx->send_frames(frames, results);             // a burst: frames built by build_*_frame
 //
 // Repeat counts, delays and rate limiting are the daemon's job (reference §4.11).
 #pragma once
@@ -43,6 +44,9 @@ class GarpSender {
   int fd() const { return fd_.get(); }
   Status send_garp(const vrrp::IpAddress& vip4);
   Status send_na(const vrrp::IpAddress& vip6, bool router);
+  // Several ready-built frames (each starting with its Ethernet header) with sendmmsg; the
+  // destination MAC of each is its own. results[i] is frame i's outcome (results.size() ≥ frames).
+  void send_frames(std::span<const std::span<const std::uint8_t>> frames, std::span<Status> results);
 
  private:
   GarpSender(Fd fd, int ifindex, const Mac& mac) : fd_(std::move(fd)), ifindex_(ifindex), mac_(mac) {}

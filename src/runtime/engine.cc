@@ -250,6 +250,7 @@ void Engine::stop_phase2() {
   for (auto& in : instances_) in->vmac.reset();
   stopping_.clear();
   channels_.clear();
+  garp_sockets_.clear();
 }
 
 std::vector<InstanceView> Engine::snapshot() const {

@@ -32,6 +32,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -109,7 +110,7 @@ class Engine {
   void change_routes(RtInstance& in, bool install, bool rules);
   void flush_netlink();  // sends the queued VIP/route/rule changes of every instance at once
   void send_garps(RtInstance& in, std::uint32_t count);  // engine_garp.cc
-  void send_one_garp(RtInstance& in, const vrrp::IpAddress& address);
+  void send_garp_batch(int ifindex, std::span<const GarpPacer::Item> items);
   void configure_garp_pacing();
   void forget_garps(RtInstance& in);
   void run_deferred_garps();
@@ -173,7 +174,10 @@ class Engine {
   // GARP bursts waiting for the queued netlink batch that installs their VIPs (sent right
   // after it: advert, then VIPs, then GARPs — reference §4.4).
   std::vector<std::pair<RtInstance*, std::uint32_t>> deferred_garps_;
-  GarpPacer garp_pacer_{loop_, [this](RtInstance& in, const vrrp::IpAddress& a) { send_one_garp(in, a); }};
+  GarpPacer garp_pacer_{loop_, [this](int ifindex, std::span<const GarpPacer::Item> items) {
+                          send_garp_batch(ifindex, items);
+                        }};
+  std::map<int, net::GarpSender> garp_sockets_;  // one send-only packet socket per interface
   std::array<std::uint8_t, vrrp::kIpv4HeaderSize + vrrp::kMaxMessageSize> txbuf_{};
   // Netlink changes queued by change_vips/change_routes in this loop pass, flushed together by
   // a zero-delay task (a mass failover: one batch, not one round trip per instance).

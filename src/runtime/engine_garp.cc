@@ -4,6 +4,9 @@
 // or when `vrrp_garp_interval` / `vrrp_gna_interval` / the interface's `garp_group` allows.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+
 #include "runtime/engine.h"
 
 namespace vigil::runtime {
@@ -46,14 +49,6 @@ void Engine::send_garps(RtInstance& in, std::uint32_t count) {
     deferred_garps_.emplace_back(&in, count);
     return;
   }
-  if (!in.garp) {
-    auto opened = net::GarpSender::open(in.ifindex, in.mac);
-    if (!opened) {
-      log(LogLevel::error, fmt::format("({}) gratuitous ARP socket: {}", in.name, opened.error().str()));
-      return;
-    }
-    in.garp.emplace(std::move(*opened));
-  }
   for (const auto& spec : in.vip_specs) {
     if (spec.ifindex != in.ifindex) continue;  // a VIP on another interface: its own GARPs are not ours
     log(LogLevel::debug, fmt::format("({}) Sending/queueing {} on {} for {}", in.name,
@@ -67,18 +62,63 @@ void Engine::send_garps(RtInstance& in, std::uint32_t count) {
   }
 }
 
-void Engine::send_one_garp(RtInstance& in, const vrrp::IpAddress& address) {
-  if (!in.garp) return;
-  auto st = address.is_v4() ? in.garp->send_garp(address) : in.garp->send_na(address, in.ipv6_router);
-  if (!st) {
-    if (!in.garp_failing) {
-      log(LogLevel::error, fmt::format("({}) GARP/NA for {}: {}", in.name, address.to_string(), st.error().str()));
+// One sendmmsg on the interface's packet socket (opened on first use; dropped after a failure,
+// so a vanished and recreated interface gets a fresh one).
+void Engine::send_garp_batch(int ifindex, std::span<const GarpPacer::Item> items) {
+  constexpr std::size_t kMax = GarpPacer::kBatch;
+  auto it = garp_sockets_.find(ifindex);
+  if (it == garp_sockets_.end()) {
+    auto opened = net::GarpSender::open(ifindex, net::Mac{});  // frames carry their own MAC
+    if (!opened) {
+      for (const auto& item : items) {
+        if (!item.in->garp_failing) {
+          log(LogLevel::error, fmt::format("({}) gratuitous ARP socket: {}", item.in->name, opened.error().str()));
+        }
+        item.in->garp_failing = true;
+      }
+      return;
     }
-    in.garp_failing = true;
-    return;
+    it = garp_sockets_.emplace(ifindex, std::move(*opened)).first;
   }
-  in.garp_failing = false;
-  ++in.tx.garps_sent;
+  while (!items.empty()) {
+    const std::size_t n = std::min(kMax, items.size());
+    std::array<std::array<std::uint8_t, net::kNaFrameSize>, kMax> frames;
+    std::array<std::span<const std::uint8_t>, kMax> views;
+    std::array<net::Status, kMax> results;
+    for (std::size_t i = 0; i < n; ++i) {
+      const GarpPacer::Item& item = items[i];
+      if (item.address.is_v4()) {
+        const auto f = net::build_garp_frame(item.in->mac, item.address);
+        std::copy(f.begin(), f.end(), frames[i].begin());
+        views[i] = std::span<const std::uint8_t>(frames[i].data(), f.size());
+      } else {
+        frames[i] = net::build_na_frame(item.in->mac, item.address, item.in->ipv6_router);
+        views[i] = std::span<const std::uint8_t>(frames[i].data(), frames[i].size());
+      }
+    }
+    it->second.send_frames(std::span(views.data(), n), std::span(results.data(), n));
+    bool failed = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      RtInstance& in = *items[i].in;
+      if (!results[i]) {
+        failed = true;
+        if (!in.garp_failing) {
+          log(LogLevel::error, fmt::format("({}) GARP/NA for {}: {}", in.name, items[i].address.to_string(),
+                                           results[i].error().str()));
+        }
+        in.garp_failing = true;
+        continue;
+      }
+      in.garp_failing = false;
+      ++in.tx.garps_sent;
+    }
+    items = items.subspan(n);
+    if (failed) {
+      garp_sockets_.erase(it);
+      if (!items.empty()) send_garp_batch(ifindex, items);
+      return;
+    }
+  }
 }
 
 }  // namespace vigil::runtime

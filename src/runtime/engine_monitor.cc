@@ -10,6 +10,8 @@
 //    are not watched.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <sys/socket.h>
 
 #include <variant>
@@ -100,15 +102,31 @@ void Engine::open_monitor() {
 }
 
 void Engine::on_monitor() {
+  // A new address matters only to an instance without a source address (on_address: auto
+  // source, track_src_ip). With none, a burst of them — our own 1,000 VIPs going in on a
+  // takeover — is skipped without walking every instance per event. Worked out once per drain,
+  // again after any event that can take a source away.
+  std::optional<bool> sourceless;
+  auto new_address_matters = [&] {
+    if (!sourceless) {
+      sourceless = std::any_of(instances_.begin(), instances_.end(), [](const auto& in) { return !in->has_source; });
+    }
+    return *sourceless;
+  };
   auto drained = monitor_->drain([&](const net::NetlinkMessage& m) {
     if (const auto* link = std::get_if<net::LinkEvent>(&m)) {
+      sourceless.reset();
       if (!waiting_.empty() && !link->deleted) on_new_link(*link);
       on_link(link->ifindex, !link->deleted && link->oper_up());
     } else if (const auto* addr = std::get_if<net::AddressEvent>(&m)) {
+      if (!addr->deleted && !new_address_matters()) return;
+      sourceless.reset();
       on_address(*addr);
     } else if (const auto* route = std::get_if<net::RouteEvent>(&m)) {
+      sourceless.reset();
       on_route(*route);
     } else if (const auto* rule = std::get_if<net::RuleEvent>(&m)) {
+      sourceless.reset();
       on_rule(*rule);
     }
   });

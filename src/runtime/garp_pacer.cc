@@ -3,6 +3,15 @@
 #include <algorithm>
 
 namespace vigil::runtime {
+namespace {
+
+using namespace std::chrono_literals;
+// A drain pass stops after this long (the sockets get polled: adverts keep arriving)...
+constexpr event::Duration kSlice = 1ms;
+// ...or when a deadline is this close: one more batch could make it late.
+constexpr event::Duration kGuard = 250us;
+
+}  // namespace
 
 void GarpPacer::set_interval(int ifindex, bool v6, event::Duration interval) {
   lanes_[{ifindex, v6}].interval = interval;
@@ -13,33 +22,68 @@ void GarpPacer::clear_intervals() {
 }
 
 void GarpPacer::submit(RtInstance& in, const vrrp::IpAddress& address) {
-  auto it = lanes_.find({in.ifindex, !address.is_v4()});
-  if (it == lanes_.end() || it->second.interval <= event::Duration::zero()) {
-    send_(in, address);
+  const int ifindex = in.ifindex;
+  Lane& lane = lanes_[{ifindex, !address.is_v4()}];
+  if (lane.interval <= event::Duration::zero()) {
+    lane.queue.push_back(Item{&in, address});
+    if (!drain_task_.active()) drain_task_ = loop_.add_timer_at(loop_.now(), [this](const event::Fired&) { drain(); });
     return;
   }
-  Lane& lane = it->second;
   const event::TimePoint now = loop_.clock().now();
   if (lane.queue.empty() && now >= lane.next) {
     lane.next = now + lane.interval;
-    send_(in, address);
+    const Item one{&in, address};
+    send_(ifindex, std::span<const Item>(&one, 1));
     return;
   }
   lane.queue.push_back(Item{&in, address});
   if (!lane.timer.active()) {
-    lane.timer = loop_.add_timer_at(lane.next, [this, l = &lane](const event::Fired&) { on_timer(*l); });
+    lane.timer = loop_.add_timer_at(lane.next, [this, l = &lane, ifindex](const event::Fired&) { on_timer(*l, ifindex); });
   }
 }
 
-void GarpPacer::on_timer(Lane& lane) {
+void GarpPacer::on_timer(Lane& lane, int ifindex) {
   if (lane.queue.empty()) return;
   const Item item = lane.queue.front();
   lane.queue.pop_front();
   lane.next = loop_.clock().now() + lane.interval;
   if (!lane.queue.empty()) {
-    lane.timer = loop_.add_timer_at(lane.next, [this, l = &lane](const event::Fired&) { on_timer(*l); });
+    lane.timer = loop_.add_timer_at(lane.next, [this, l = &lane, ifindex](const event::Fired&) { on_timer(*l, ifindex); });
   }
-  send_(*item.in, item.address);
+  send_(ifindex, std::span<const Item>(&item, 1));
+}
+
+void GarpPacer::send_batch(int ifindex, Lane& lane) {
+  batch_.clear();
+  while (!lane.queue.empty() && batch_.size() < kBatch) {
+    batch_.push_back(lane.queue.front());
+    lane.queue.pop_front();
+  }
+  send_(ifindex, batch_);
+}
+
+// Unpaced lanes, round robin from the one after the lane drained last.
+void GarpPacer::drain() {
+  event::Clock& clock = loop_.clock();
+  const event::TimePoint start = clock.now();
+  bool sent = false;
+  for (;;) {
+    auto it = lanes_.upper_bound(last_drained_);
+    std::size_t looked = 0;
+    for (; looked < lanes_.size(); ++looked, ++it) {
+      if (it == lanes_.end()) it = lanes_.begin();
+      if (it->second.interval <= event::Duration::zero() && !it->second.queue.empty()) break;
+    }
+    if (looked == lanes_.size()) return;  // all sent
+    if (sent) {
+      const event::TimePoint now = clock.now();
+      if (now - start >= kSlice || loop_.has_work_before(now + kGuard)) break;
+    }
+    last_drained_ = it->first;
+    send_batch(it->first.first, it->second);
+    sent = true;
+  }
+  drain_task_ = loop_.add_timer_at(clock.now(), [this](const event::Fired&) { drain(); });
 }
 
 void GarpPacer::forget(const RtInstance& in) {

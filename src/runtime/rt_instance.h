@@ -94,7 +94,6 @@ struct RtInstance {
 
   Channel* channel = nullptr;
   std::optional<net::Vmac> vmac;
-  std::optional<net::GarpSender> garp;
   bool ipv6_router = false;                      // NA Router flag (forwarding on the interface)
   bool link_up = true;
   // The interface can carry VRRP: link up and a source address (reference §4.10); false → FAULT.

@@ -7,7 +7,11 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include <array>
 #include <cstring>
+#include <span>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -97,6 +101,30 @@ TEST_F(GarpWireTest, GarpArrivesInOtherNamespace) {
   auto want = build_garp_frame(mac_of(a.mac), ip("10.99.0.100"));
   EXPECT_EQ(f->bytes, std::vector<std::uint8_t>(want.begin(), want.end()));
   EXPECT_EQ(f->bytes.size(), 42u);  // veth: not padded
+}
+
+// A burst in one sendmmsg: every frame arrives, in order, byte for byte, each with its own MAC.
+TEST_F(GarpWireTest, SendFramesDeliversABurstInOrder) {
+  const auto& a = topo.node("a");
+  testing::PacketCapture cap(topo.node("b").ns, "eth0");
+  auto tx = [&] { NetnsScope in(a.ns); return GarpSender::open(test::ifindex("eth0"), mac_of(a.mac)); }();
+  ASSERT_TRUE(tx) << tx.error().str();
+  std::vector<std::array<std::uint8_t, kGarpFrameSize>> frames;
+  for (int i = 0; i < 20; ++i) {  // more than one sendmmsg's worth
+    Mac m = mac_of(a.mac);
+    m[5] = static_cast<std::uint8_t>(i);
+    frames.push_back(build_garp_frame(m, ip("10.99.1." + std::to_string(i + 1))));
+  }
+  frames.push_back(build_garp_frame(mac_of(a.mac), ip("10.99.1.200")));
+  std::vector<std::span<const std::uint8_t>> views(frames.begin(), frames.end());
+  std::vector<Status> results(views.size(), make_error(EINVAL, "not sent"));
+  tx->send_frames(views, results);
+  for (const auto& r : results) EXPECT_TRUE(r) << r.error().str();
+  for (const auto& want : frames) {
+    auto f = cap.next([](const auto& fr) { return fr.ethertype() == ETH_P_ARP; }, kDelivery);
+    ASSERT_TRUE(f);
+    EXPECT_EQ(f->bytes, std::vector<std::uint8_t>(want.begin(), want.end()));
+  }
 }
 
 TEST_F(GarpWireTest, NaArrivesWithRouterFlagFromForwardingSysctl) {

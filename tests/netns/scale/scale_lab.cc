@@ -508,6 +508,19 @@ WireCapture::Span WireCapture::priority_zero_after(std::int64_t t0) const {
   return s;
 }
 
+WireCapture::Span WireCapture::first_with_priority_after(std::uint8_t priority, std::int64_t t0) const {
+  Span s;
+  std::set<std::pair<std::uint16_t, std::uint8_t>> keys;
+  std::lock_guard lock(mu_);
+  for (const auto& a : seen_) {
+    if (a.t_ns < t0 || a.priority != priority || !keys.insert({a.iface, a.vrid}).second) continue;
+    if (s.count == 0 || a.t_ns < s.first_ns) s.first_ns = a.t_ns;
+    if (s.count == 0 || a.t_ns > s.last_ns) s.last_ns = a.t_ns;
+    ++s.count;
+  }
+  return s;
+}
+
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());

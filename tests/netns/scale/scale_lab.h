@@ -162,6 +162,9 @@ class WireCapture {
     std::int64_t first_ns = 0, last_ns = 0;
   };
   Span priority_zero_after(std::int64_t t0) const;
+  // The first advert with `priority` of each (interface, VRID) after t0 (a takeover): how many
+  // VRIDs, the earliest and the latest of those firsts.
+  Span first_with_priority_after(std::uint8_t priority, std::int64_t t0) const;
 
  private:
   using Buffers = std::vector<std::array<std::uint8_t, 256>>;

@@ -1,9 +1,10 @@
 // GarpPacer (runtime/garp_pacer.h) on a ManualClock: frames per interface and family at most one
-// per interval, the rest queued in order and drained by the loop's timer; interval 0 sends at
-// once; forget() drops what an instance queued.
+// per interval, the rest queued in order and drained by the loop's timer; interval 0 sends in
+// batches from the next loop pass, yielding to anything due; forget() drops what an instance queued.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -21,10 +22,13 @@ struct GarpPacerTest : ::testing::Test {
     std::string instance;
     std::string address;
     event::TimePoint at;
+    int ifindex;
   };
+  std::size_t calls = 0;  // send calls (one sendmmsg each)
   std::vector<Sent> sent;
-  GarpPacer pacer{loop, [this](RtInstance& in, const vrrp::IpAddress& addr) {
-                    sent.push_back({in.name, addr.to_string(), clock.now()});
+  GarpPacer pacer{loop, [this](int ifindex, std::span<const GarpPacer::Item> items) {
+                    ++calls;
+                    for (const auto& i : items) sent.push_back({i.in->name, i.address.to_string(), clock.now(), ifindex});
                   }};
   RtInstance a{vrrp::InstanceConfig{}}, b{vrrp::InstanceConfig{}};
   vrrp::IpAddress v1 = *vrrp::IpAddress::parse("10.0.0.1"), v2 = *vrrp::IpAddress::parse("10.0.0.2");
@@ -44,10 +48,42 @@ struct GarpPacerTest : ::testing::Test {
   }
 };
 
-TEST_F(GarpPacerTest, IntervalZeroSendsAtOnce) {
+TEST_F(GarpPacerTest, IntervalZeroSendsInBatchesFromTheNextPass) {
   for (int i = 0; i < 5; ++i) pacer.submit(a, v1);
+  EXPECT_EQ(sent.size(), 0u);  // not from inside the caller's callback
+  loop.run_until_idle();
   EXPECT_EQ(sent.size(), 5u);
+  EXPECT_EQ(calls, 1u);  // one batch
   EXPECT_EQ(pacer.queued(), 0u);
+}
+
+TEST_F(GarpPacerTest, IntervalZeroYieldsToDueWorkButAlwaysProgresses) {
+  for (int i = 0; i < 40; ++i) pacer.submit(a, v1);  // 5 batches
+  // Something else is due in the same pass: the pacer sends one batch, then lets it run.
+  bool other_ran = false;
+  std::size_t sent_before_other = 0;
+  auto other = loop.add_timer_at(loop.now(), [&](const event::Fired&) {
+    other_ran = true;
+    sent_before_other = sent.size();
+  });
+  loop.run_until_idle();
+  EXPECT_TRUE(other_ran);
+  EXPECT_EQ(sent_before_other, GarpPacer::kBatch);
+  EXPECT_EQ(sent.size(), 40u);  // and the rest once nothing else is due
+  EXPECT_EQ(pacer.queued(), 0u);
+}
+
+TEST_F(GarpPacerTest, IntervalZeroRoundRobinOverInterfaces) {
+  b.ifindex = 4;
+  for (int i = 0; i < 16; ++i) pacer.submit(a, v1);
+  for (int i = 0; i < 16; ++i) pacer.submit(b, v2);
+  auto keep_busy = loop.add_timer_at(loop.now(), [](const event::Fired&) {});
+  loop.run_until_idle();
+  ASSERT_EQ(sent.size(), 32u);
+  // Batches alternate between the interfaces.
+  EXPECT_EQ(sent[0].ifindex, 3);
+  EXPECT_EQ(sent[GarpPacer::kBatch].ifindex, 4);
+  EXPECT_EQ(sent[2 * GarpPacer::kBatch].ifindex, 3);
 }
 
 TEST_F(GarpPacerTest, OnePerIntervalInSubmissionOrderAcrossInstances) {
@@ -74,8 +110,10 @@ TEST_F(GarpPacerTest, FamiliesAndInterfacesArePacedSeparately) {
   pacer.set_interval(3, true, 20ms);
   pacer.submit(a, v1);
   pacer.submit(a, n1);  // its own lane: not held behind the IPv4 one
-  b.ifindex = 4;        // no interval set on 4
+  EXPECT_EQ(sent.size(), 2u);
+  b.ifindex = 4;        // no interval set on 4: the next loop pass
   pacer.submit(b, v1);
+  loop.run_until_idle();
   EXPECT_EQ(sent.size(), 3u);
 }
 
