@@ -80,6 +80,12 @@ std::string scale_config(const Workload& w, int priority, const std::string& rou
 // ---------------------------------------------------------------------------------------------
 ScaleLab::ScaleLab(const std::string& prefix, int ifaces) : topo_(prefix, {"a", "b"}), ifaces_(ifaces) {
   const std::string sw = topo_.bridge_ns();
+  // A switch does not run iptables on the frames it bridges. With br_netfilter loaded on the host
+  // the bridge would (bridge-nf-call-*, per namespace), and that per-frame work runs in the
+  // sender's softirq — charged to the daemon that sent the frame, for both daemons alike.
+  sh(fmt::format("ip netns exec {} sh -c 'for f in /proc/sys/net/bridge/bridge-nf-call-iptables "
+                 "/proc/sys/net/bridge/bridge-nf-call-ip6tables /proc/sys/net/bridge/bridge-nf-call-arptables; "
+                 "do [ -e $f ] && echo 0 > $f; done; true'", sw));
   for (int k = 1; k < ifaces; ++k) {
     sh(fmt::format("ip -n {0} link add br{1} type bridge stp_state 0 forward_delay 0 mcast_snooping 0 && "
                    "ip -n {0} link set br{1} up", sw, k));
