@@ -80,6 +80,19 @@ void Loop::unlink_child(Task* t) {
   --child_count_;
 }
 
+// SIGCHLD wake-ups are the bulk of a script-heavy daemon's wake-ups (one per exit, on top of the
+// timer that started the script). When a deadline is due within child_reap_slack anyway, SIGCHLD
+// leaves the signalfd until then and poll() reaps at every step; otherwise it is listened to
+// again (a SIGCHLD that came meanwhile is still pending and wakes the loop at once).
+void Loop::pace_sigchld(std::int64_t next, std::int64_t now) {
+  // Not while someone handles SIGCHLD themselves (add_signal): their task must see each one.
+  const bool mute = child_count_ > 0 && next != kNever &&
+                    next - now <= options_.child_reap_slack.count() && signals_.owns(SIGCHLD) &&
+                    signal_tasks_[SIGCHLD] == nullptr;
+  if (mute == sigchld_muted_) return;
+  if (signals_.mute(SIGCHLD, mute)) sigchld_muted_ = mute;
+}
+
 void Loop::read_signals() {
   signalfd_siginfo infos[16];
   for (;;) {

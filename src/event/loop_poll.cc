@@ -31,8 +31,10 @@ void Loop::poll(bool block) {
   if (block && ready_.empty() && !reap_pending_) {
     const std::int64_t next = heap_.top_deadline();
     if (next == kNever) {
+      pace_sigchld(next, 0);
       timeout_ms = -1;  // nothing timed: no need to read the clock before waiting
     } else if (const std::int64_t before = clock_.now().time_since_epoch().count(); next > before) {
+      pace_sigchld(next, before);
       arm_timerfd(next, before);
       timeout_ms = -1;
     }
@@ -64,6 +66,7 @@ void Loop::poll(bool block) {
       on_fd_event(static_cast<int>(ev.data.u64), ev.events);
     }
   }
+  if (sigchld_muted_) reap_pending_ = true;
   if (signals || reap_pending_) read_signals();
 }
 

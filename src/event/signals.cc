@@ -12,6 +12,7 @@ namespace vigil::event::detail {
 
 SignalFd::SignalFd() {
   sigemptyset(&owned_);
+  sigemptyset(&muted_);
   pthread_sigmask(SIG_SETMASK, nullptr, &original_);
   fd_ = signalfd(-1, &owned_, SFD_NONBLOCK | SFD_CLOEXEC);
   if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "signalfd");
@@ -44,10 +45,32 @@ bool SignalFd::add(int signo) {
   if (sigaddset(&one, signo) != 0) return false;
   if (pthread_sigmask(SIG_BLOCK, &one, nullptr) != 0) return false;
   sigaddset(&owned_, signo);
-  if (signalfd(fd_, &owned_, 0) < 0) {
+  sigset_t listened = owned_;
+  for (int s = 1; s < NSIG; ++s) {
+    if (sigismember(&muted_, s) == 1) sigdelset(&listened, s);
+  }
+  if (signalfd(fd_, &listened, 0) < 0) {
     sigdelset(&owned_, signo);
     return false;
   }
+  return true;
+}
+
+bool SignalFd::mute(int signo, bool muted) {
+  if (!owns(signo)) return false;
+  if ((sigismember(&muted_, signo) == 1) == muted) return true;
+  sigset_t next = muted_;
+  if (muted) {
+    sigaddset(&next, signo);
+  } else {
+    sigdelset(&next, signo);
+  }
+  sigset_t listened = owned_;
+  for (int s = 1; s < NSIG; ++s) {
+    if (sigismember(&next, s) == 1) sigdelset(&listened, s);
+  }
+  if (signalfd(fd_, &listened, 0) < 0) return false;
+  muted_ = next;
   return true;
 }
 

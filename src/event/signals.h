@@ -30,6 +30,9 @@ class SignalFd {
   // Blocks signo and adds it to the signalfd. Returns false (errno set) on failure.
   bool add(int signo);
   bool owns(int signo) const { return sigismember(&owned_, signo) == 1; }
+  // Takes an owned signal out of the signalfd (it stays blocked and pending: nothing wakes the
+  // fd for it) or puts it back (a pending instance then makes the fd readable at once).
+  bool mute(int signo, bool muted);
 
   // Reads up to `max` pending signals; returns how many (0 when none is pending).
   std::size_t read(signalfd_siginfo* out, std::size_t max);
@@ -43,6 +46,7 @@ class SignalFd {
  private:
   int fd_ = -1;
   sigset_t owned_{};
+  sigset_t muted_{};
   sigset_t original_{};
 };
 

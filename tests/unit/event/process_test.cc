@@ -249,5 +249,99 @@ TEST_F(EventProcessTest, ForkedChildCanDropTheLoopAndBuildAFreshOne) {
   close(status_pipe[1]);
 }
 
+// SIGCHLD pacing (Options::child_reap_slack): with a deadline due within the slack, an exit does
+// not wake the loop; it is reported at that deadline's wake-up. Counted through the epoll_wait
+// hook: every call that returned at least one event is a wake-up.
+int g_wakeups = 0;
+int counting_epoll_wait(int epfd, epoll_event* events, int max, int timeout_ms) {
+  const int n = ::epoll_wait(epfd, events, max, timeout_ms);
+  if (n > 0) ++g_wakeups;
+  return n;
+}
+
+struct PacedLoop {
+  explicit PacedLoop(Duration slack)
+      : loop(clock, Options{.epoll_wait = counting_epoll_wait, .child_reap_slack = slack}) {}
+  // Makes the loop own SIGCHLD (its first add_child reaps at once, whatever the slack).
+  void own_sigchld() {
+    bool done = false;
+    auto h = loop.add_child(spawn_exit(0), [&](const Fired&) { done = true; });
+    while (!done && loop.run_once(true)) {
+    }
+  }
+  MonotonicClock clock;
+  Loop loop;
+  TaskHandle guard = loop.add_timer(kGuard, [this] { loop.terminate(kGuardCode); });
+};
+
+TEST(EventChildPacing, ExitIsReportedAtTheNearDeadlineWithoutAWakeUpOfItsOwn) {
+  PacedLoop p(1s);
+  p.own_sigchld();
+  // The timer is 300 ms off, within the 1 s slack: SIGCHLD leaves the signalfd while we wait.
+  const TimePoint deadline = p.clock.now() + 300ms;  // the timer's deadline is no earlier
+  TimePoint timer_at{};
+  TaskHandle timer = p.loop.add_timer(300ms, [&] { timer_at = p.loop.now(); });
+  const pid_t pid = spawn_exit(5);
+  ASSERT_GT(pid, 0);
+  Fired got;
+  TimePoint reported_at{};
+  auto h = p.loop.add_child(pid, [&](const Fired& f) {
+    got = f;
+    reported_at = p.loop.now();
+    p.loop.terminate(0);
+  });
+  g_wakeups = 0;
+  ASSERT_EQ(p.loop.run(), 0);
+  EXPECT_EQ(got.exit_code(), 5);
+  EXPECT_GE(reported_at, deadline);   // not before the timer's wake-up...
+  EXPECT_EQ(reported_at, timer_at);   // ...but in that same poll step
+  EXPECT_EQ(g_wakeups, 1);            // the timer's; the exit woke nobody
+}
+
+TEST(EventChildPacing, WithNoDeadlineNearAnExitWakesTheLoopAtOnce) {
+  PacedLoop p(100ms);
+  p.own_sigchld();
+  // Muted while a near timer is pending, then the only deadline left is the 10 s guard: the
+  // loop listens to SIGCHLD again, and a SIGCHLD left pending from the muted time is not lost.
+  TimePoint near_at{};
+  TaskHandle near = p.loop.add_timer(50ms, [&] { near_at = p.loop.now(); });
+  int release = -1;
+  const pid_t slow = spawn_waiting(release);
+  ASSERT_GT(slow, 0);
+  const pid_t quick = spawn_exit(0);
+  wait_zombie(quick);  // exits while SIGCHLD is (about to be) muted
+  int reported = 0;
+  TimePoint quick_at{};
+  auto hq = p.loop.add_child(quick, [&](const Fired&) {
+    quick_at = p.loop.now();
+    ++reported;
+  });
+  auto hs = p.loop.add_child(slow, [&](const Fired& f) {
+    EXPECT_EQ(f.exit_code(), 0);
+    ++reported;
+    p.loop.terminate(0);
+  });
+  // Run past the near timer, then let the slow child exit: only SIGCHLD can wake us now.
+  while ((near.active() || reported == 0) && p.loop.run_once(true)) {
+  }
+  ASSERT_EQ(reported, 1);
+  EXPECT_EQ(quick_at, near_at);  // the quick one, at the near timer's wake-up
+  const TimePoint released = p.clock.now();
+  close(release);
+  ASSERT_EQ(p.loop.run(), 0);
+  EXPECT_EQ(reported, 2);
+  EXPECT_LT(p.loop.now() - released, 5s);  // SIGCHLD, not the guard, ended the wait
+}
+
+TEST(EventChildPacing, ZeroSlackLetsEveryExitWakeTheLoop) {
+  PacedLoop p(0s);
+  p.own_sigchld();
+  TaskHandle timer = p.loop.add_timer(5s, [] {});
+  const TimePoint start = p.clock.now();
+  auto h = p.loop.add_child(spawn_exit(0), [&](const Fired&) { p.loop.terminate(0); });
+  ASSERT_EQ(p.loop.run(), 0);
+  EXPECT_LT(p.loop.now() - start, 5s);  // reported before the timer
+}
+
 }  // namespace
 }  // namespace vigil::event
