@@ -13,11 +13,21 @@ using vrrp::ActionKind;
 using vrrp::LogLevel;
 
 void Engine::step(RtInstance& in, const vrrp::Event& ev) {
-  // A local buffer: performing an action never steps another instance today, but a sync group
-  // would, and the buffer must not be shared with a nested step.
+  // A local buffer: performing want_master steps the sync group's members (this one included),
+  // and the buffer must not be shared with a nested step. want_master goes last: the group may
+  // make this instance MASTER at once, cancelling the master_down timer the same step re-armed
+  // (act_want_master) — armed after that, it would fire in MASTER ("unexpected event").
   vrrp::ActionBuffer out;
   in.fsm.step(ev, loop_.now(), out);
-  for (const vrrp::Action& a : out) perform(in, a);
+  bool wants_master = false;
+  for (const vrrp::Action& a : out) {
+    if (a.kind == ActionKind::want_master) {
+      wants_master = true;
+      continue;
+    }
+    perform(in, a);
+  }
+  if (wants_master) perform(in, vrrp::Action::of(ActionKind::want_master));
 }
 
 void Engine::perform(RtInstance& in, const vrrp::Action& a) {

@@ -7,8 +7,12 @@
 // change it reacts to.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -129,6 +133,102 @@ TEST(TrackScripts, HungScriptIsKilledAtItsTimeoutAndFails) {
   EXPECT_TRUE(wait_until([&] { return p.b->state() == kMaster; }, 1000ms));
   sh("rm -f " + flag);
   ASSERT_TRUE(wait_until([&] { return p.a->state() == kMaster && p.a->effective_priority() == 150; }, 2000ms));
+}
+
+// A pids cgroup (v1 controller at /sys/fs/cgroup/pids, else cgroup2 at /sys/fs/cgroup/unified
+// with the pids controller) of our own, removed at the end: processes moved in may not fork
+// more tasks than pids.max. Empty path() when neither is available.
+class PidsCgroup {
+ public:
+  explicit PidsCgroup(const std::string& name) {
+    for (const std::string root : {"/sys/fs/cgroup/pids", "/sys/fs/cgroup/unified"}) {
+      if (!std::filesystem::exists(root + "/cgroup.procs")) continue;
+      const std::string dir = root + "/" + name;
+      std::error_code ec;
+      if (!std::filesystem::create_directory(dir, ec)) continue;
+      if (std::filesystem::exists(dir + "/pids.max")) {
+        root_ = root;
+        path_ = dir;
+        return;
+      }
+      std::filesystem::remove(dir, ec);
+    }
+  }
+  ~PidsCgroup() {
+    if (path_.empty()) return;
+    // Back to the root cgroup whatever is left (a tree with tasks cannot be removed).
+    std::istringstream procs(read_file(path_ + "/cgroup.procs"));
+    for (std::string pid; std::getline(procs, pid);) write(root_ + "/cgroup.procs", pid);
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+  }
+  PidsCgroup(const PidsCgroup&) = delete;
+  PidsCgroup& operator=(const PidsCgroup&) = delete;
+  const std::string& path() const { return path_; }
+  bool set_max(const std::string& value) const { return write(path_ + "/pids.max", value); }
+  bool add(pid_t pid) const { return write(path_ + "/cgroup.procs", std::to_string(pid)); }
+
+ private:
+  static bool write(const std::string& file, const std::string& value) {
+    std::ofstream out(file);
+    out << value << std::flush;
+    return static_cast<bool>(out);
+  }
+  std::string root_, path_;
+};
+
+// user + system CPU seconds of a process so far (/proc/PID/stat fields 14 and 15).
+double cpu_seconds(pid_t pid) {
+  const std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream in(stat.substr(close + 2));
+  std::string field;
+  long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && in >> field; ++i) {
+    if (i == 14) utime = std::stol(field);
+    if (i == 15) stime = std::stol(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+// clone() failing (EAGAIN: the VRRP process is put in a pids cgroup already at its limit): each
+// due run logs the failure and is tried again at the next interval; vigild neither crashes nor
+// spins, and the script runs again as soon as the limit is lifted. Meanwhile the script's last
+// result stands (a run that never started is no result), so a stays MASTER at 150.
+TEST(TrackScripts, ForkFailureIsLoggedAndRetried) {
+  Pair p("vtk");
+  const std::string runs = p.probe.dir() + "/runs";
+  const auto chk = write_sh(p.probe, "chk.sh", "echo ok >> " + runs);
+  p.start("  interval 0.2\n  weight -60\n", chk);
+  ASSERT_TRUE(wait_until([&] { return p.a->state() == kMaster; }, kElected)) << p.a->log();
+  const auto vrrp = pid_in(p.a->dir() + "/vrrp.pid");
+  ASSERT_TRUE(vrrp.has_value());
+
+  PidsCgroup cg("vigil-test-forkfail-" + std::to_string(::getpid()));
+  if (cg.path().empty()) GTEST_SKIP() << "no pids cgroup controller to limit forks with";
+  ASSERT_TRUE(cg.set_max("1"));  // the VRRP process alone already uses its one task (or more)
+  ASSERT_TRUE(cg.add(*vrrp));
+  const auto t0 = std::chrono::steady_clock::now();
+  const double cpu0 = cpu_seconds(*vrrp);
+  const std::string failed = "Failed to start track script chk: ";
+  // A run is due every 0.2 s: three failed attempts within 3 × 0.2 s + 1 s slack.
+  ASSERT_TRUE(wait_until([&] { return count_of(p.a->log(), failed) >= 3; }, 1600ms)) << p.a->log();
+  const double wall = ms_since(t0) / 1000.0;
+  const double cpu = cpu_seconds(*vrrp) - cpu0;
+  EXPECT_NE(p.a->log().find("Resource temporarily unavailable"), std::string::npos) << p.a->log();
+  // Not spinning on the failure: a retry loop would burn a whole core; idle vigild uses ~0.
+  EXPECT_LT(cpu, 0.25 * wall) << cpu << " s of CPU in " << wall << " s";
+  const std::size_t runs_blocked = count_of(read_file(runs), "ok");
+
+  ASSERT_TRUE(cg.set_max("max"));
+  // The next due run starts (≤ 0.2 s) and appends to the file; + 1 s slack.
+  EXPECT_TRUE(wait_until([&] { return count_of(read_file(runs), "ok") > runs_blocked; }, 1200ms))
+      << p.a->log();
+  EXPECT_EQ(pid_in(p.a->dir() + "/vrrp.pid"), vrrp);  // the same process: no crash, no restart
+  EXPECT_EQ(::kill(*vrrp, 0), 0);
+  EXPECT_EQ(p.a->state(), kMaster);
+  EXPECT_EQ(p.a->effective_priority(), 150);
 }
 
 // A script that starts a long-lived grandchild and exits: its result counts when the script

@@ -303,6 +303,9 @@ TEST(TrackSyncNotify, ReloadKeepsGroupStateAndStartsNewScripts) {
   EXPECT_FALSE(wait_until([&] { return a.state("VI_1") != kMaster || a.state("VI_2") != kMaster; }, 2000ms));
   EXPECT_EQ(count_of(a.log(), "Syncing instances"), syncs) << a.log();
   EXPECT_EQ(lines_of(out).size(), notified) << run("cat " + out).out;
+  // No member saw a BACKUP timer fire in MASTER: the second member's master_down re-armed by
+  // want_master, which the group's sync (MASTER at once) cancelled, used to be armed after it.
+  EXPECT_EQ(a.log().find("unexpected event"), std::string::npos) << a.log();
   a.set_config(config("a", 150, "vrrp_script chk {\n  script /bin/false\n  interval 0.2\n}\n",
                       "  track_script {\n    chk\n  }\n"));
   ASSERT_TRUE(reload()) << a.log();
