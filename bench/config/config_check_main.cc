@@ -1,6 +1,7 @@
 // vigil-config-check — a small `keepalived -t` work-alike over vigil_config, for bench_config
 // (timed as a whole process, like keepalived) and for trying configs by hand.
-//   vigil-config-check [-i CONFIG_ID] [--dump] [--print] [--quiet] [--no-env] FILE
+//   vigil-config-check [-i CONFIG_ID] [--dump] [--locations] [--print] [--quiet] [--no-env] FILE
+// (--locations: the --dump JSON with every "loc", to diff the model's locations.)
 // Exit code: as keepalived -t (config/check.h).
 #include <chrono>
 #include <cstdio>
@@ -14,13 +15,14 @@
 
 int main(int argc, char** argv) {
   vigil::config::CheckOptions opts;
-  bool dump = false, print = false, quiet = false, env = true, timing = false;
+  bool dump = false, locations = false, print = false, quiet = false, env = true, timing = false;
   int repeat = 1;  // for profiling: run the whole check this many times
   bool preprocess_only = false;
   const char* file = nullptr;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "-i") && i + 1 < argc) opts.preprocess.config_id = argv[++i];
     else if (!std::strcmp(argv[i], "--dump")) dump = true;
+    else if (!std::strcmp(argv[i], "--locations")) locations = true;
     else if (!std::strcmp(argv[i], "--print")) print = true;
     else if (!std::strcmp(argv[i], "--quiet")) quiet = true;
     else if (!std::strcmp(argv[i], "--no-env")) env = false;
@@ -60,7 +62,8 @@ int main(int argc, char** argv) {
   }
   if (!quiet)
     for (const auto& d : r.diagnostics) std::fprintf(stderr, "%s\n", d.str().c_str());
-  if (dump) std::fputs(vigil::config::dump_json(*r.config).c_str(), stdout);
+  if (dump)
+    std::fputs(vigil::config::dump_json(*r.config, {.with_locations = locations}).c_str(), stdout);
   if (print) std::fputs(vigil::config::print_conf(*r.config).c_str(), stdout);
   return r.exit_code;
 }
