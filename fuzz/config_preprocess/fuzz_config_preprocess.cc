@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const Line& line : lines) {
     check(!line.tokens.empty());
     for (const Token& t : line.tokens) {
-      check(t.loc.file != nullptr && t.loc.line >= 1 && t.loc.col >= 1);
+      check(t.loc.file() && t.loc.line >= 1 && t.loc.col >= 1);
       if (t.is_open() || t.is_close()) check(t.text.size() == 1);
       if (!t.quoted) check(!t.text.empty());
       if (t.quoted) (void)split_command(t.text);  // script/notify strings

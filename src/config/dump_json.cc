@@ -159,7 +159,8 @@ class Dumper {
     return a;
   }
 
-  J command(const std::optional<Command>& c) const {
+  template <class OptCommand>  // std::optional<Command> or HeapOptional<Command>
+  J command(const OptCommand& c) const {
     if (!c) return nullptr;
     J j = J::object();
     j["cmd"] = c->cmd;

@@ -280,7 +280,7 @@ void g_to_top(ParseCtx& ctx, const Stmt& s, G&) { parse_top_statement(ctx, s); }
 }  // namespace
 
 void parse_global_defs(ParseCtx& ctx, const Stmt& s, Config& cfg) {
-  if (!cfg.global_defs.loc.file) cfg.global_defs.loc = s.loc();
+  if (!cfg.global_defs.loc.file()) cfg.global_defs.loc = s.loc();
   walk_block<G>(ctx, s.block, kGlobalKeywords, cfg.global_defs, "global_defs");
 }
 

@@ -228,7 +228,7 @@ void kw_timer_expired_backup(ParseCtx& ctx, const Stmt& s, VI& vi) {
   vi.timer_expired_backup.set(Priority{p}, s.loc());
 }
 
-template <std::optional<Command> VI::*M>
+template <HeapOptional<Command> VI::*M>
 void kw_notify(ParseCtx& ctx, const Stmt& s, VI& vi) {
   if (s.nargs() == 0 && s.keyword().text == "notify_deleted") {
     vi.*M = Command{"", "", "", s.loc()};  // notify_deleted without a command: use notify_stop's

@@ -61,7 +61,7 @@ LineView strip_space(LineView v) {
   return v.sub(begin, end - begin);
 }
 
-bool tokenize_plain(std::string_view t, const std::string* file, std::uint32_t line,
+bool tokenize_plain(std::string_view t, FileName file, std::uint32_t line,
                     std::vector<Token>& out) {
   out.clear();
   const std::size_t n = t.size();

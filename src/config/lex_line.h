@@ -53,7 +53,7 @@ struct LineView {
   std::string_view text;
   const std::uint32_t* cols = nullptr;  // cols[i] = column of text[i]; nullptr: first_col + i
   std::uint32_t first_col = 1;
-  const std::string* file = nullptr;
+  FileName file;
   std::uint32_t line = 0;
 
   std::uint32_t col(std::size_t i) const {
@@ -86,7 +86,7 @@ struct LineView {
 struct OwnedLine {
   std::string text;
   std::vector<std::uint32_t> cols;  // same size as text
-  const std::string* file = nullptr;
+  FileName file;
   std::uint32_t line = 0;
 
   void append(LineView v);                          // copies text and columns
@@ -110,7 +110,7 @@ LineView strip_space(LineView v);
 // from raw text to tokens in one pass, comment and white space included. Returns false, with
 // `out` in an unspecified state, when the line needs the full pipeline; true otherwise (`out`
 // empty for a blank or comment line). Token texts are views into `raw`.
-bool tokenize_plain(std::string_view raw, const std::string* file, std::uint32_t line,
+bool tokenize_plain(std::string_view raw, FileName file, std::uint32_t line,
                     std::vector<Token>& out);
 
 // Token texts are views into v.text when `keep` is null (v.text is stable: a file's bytes held

@@ -84,7 +84,7 @@ class Preprocessor {
     std::string_view bytes; // the file's text (owned by files_): tokens may point into it
   };
 
-  void run(std::string_view text, const std::string* name);
+  void run(std::string_view text, FileName name);
   void file_line(LineView v);
   void process_line(LineView v, unsigned depth);
   void substitute_line(LineView v, unsigned depth);  // `$NAME` substitution, then process_line
@@ -193,8 +193,8 @@ void Preprocessor::read_file(const std::string& path, SourceLoc from, std::uint8
   }
   const std::optional<std::string_view> bytes = read_whole_file(path, files_);
   if (!bytes) {
-    const std::string* name = files_.intern(path);
-    diags_.error(from.file ? from : SourceLoc{name, 0, 0},
+    const FileName name = files_.intern(path);
+    diags_.error(from.file() ? from : SourceLoc{name, 0, 0},
                  fmt::format("cannot read '{}': check the path and its permissions", path));
     return;
   }
@@ -211,7 +211,7 @@ void Preprocessor::read_text(std::string_view text, const std::string& name, std
   stack_.pop_back();
 }
 
-void Preprocessor::run(std::string_view text, const std::string* name) {
+void Preprocessor::run(std::string_view text, FileName name) {
   std::uint32_t line_no = 0;
   std::size_t pos = 0;
   while (pos < text.size() && !stopped_) {

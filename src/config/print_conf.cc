@@ -87,7 +87,8 @@ class Printer {
     for (const RawStatement& r : v) line(depth, text(r.words) + (r.block ? " { }" : ""));
   }
 
-  void command(int depth, std::string_view kw, const std::optional<Command>& c) {
+  template <class OptCommand>  // std::optional<Command> or HeapOptional<Command>
+  void command(int depth, std::string_view kw, const OptCommand& c) {
     if (!c) return;
     std::string s = fmt::format("{} {}", kw, quote(c->cmd));
     if (c->cmd.empty()) s = std::string(kw);

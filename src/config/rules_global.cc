@@ -26,7 +26,7 @@ std::string first_word(std::string_view cmd) {
 // Every notify command, wherever it is written.
 std::vector<const Command*> notify_commands(const Config& cfg) {
   std::vector<const Command*> out;
-  auto add = [&](const std::optional<Command>& c) {
+  auto add = [&](const auto& c) {  // std::optional or HeapOptional: by reference, kept below
     if (c && !c->cmd.empty()) out.push_back(&*c);
   };
   for (const VrrpInstance& vi : cfg.vrrp_instances)
@@ -150,7 +150,7 @@ void script_security(RuleCtx& c) {
   }
   if (as_root) {
     c.facts.script_security_violation = true;
-    c.diags.script_security(g.loc.file ? g.loc : first_root,
+    c.diags.script_security(g.loc.file() ? g.loc : first_root,
                             "SECURITY VIOLATION - scripts are being executed but script_security "
                             "not enabled: add 'enable_script_security' (and a script_user) to "
                             "global_defs");
@@ -181,7 +181,7 @@ void sync_group_members(RuleCtx& c) {
     for (std::size_t m = 0; m < g.group.size(); ++m) {
       const std::string& name = g.group[m];
       const SourceLoc at = m < g.member_locs.size() ? g.member_locs[m]
-                           : g.group_loc.file       ? g.group_loc
+                           : g.group_loc.file()     ? g.group_loc
                                                     : g.loc;
       if (!c.cfg.find_instance(name)) {
         c.diags.error(at, fmt::format("sync group {}: unknown vrrp_instance '{}' - removing it",

@@ -3,19 +3,52 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <mutex>
 
 namespace vigil::config {
 
-std::string SourceLoc::str() const {
-  if (!file) return "<unknown>";
-  return *file + ":" + std::to_string(line) + ":" + std::to_string(col);
+namespace {
+
+// The process's file names: index = FileName id - 1. A deque keeps every name at its address.
+struct NameTable {
+  std::mutex mu;
+  std::deque<std::string> names;
+};
+
+NameTable& name_table() {
+  static NameTable* const table = new NameTable;  // never destroyed: names outlive every model
+  return *table;
 }
 
-const std::string* SourceFiles::intern(std::string_view name) {
-  for (const auto& n : names_)
-    if (n == name) return &n;
-  names_.emplace_back(name);
-  return &names_.back();
+constexpr std::size_t kMaxNames = 0xFFFF;  // ids 1..65535; the last one is shared
+
+}  // namespace
+
+FileName FileName::intern(std::string_view name) {
+  NameTable& t = name_table();
+  std::lock_guard lock(t.mu);
+  // Newest first: a file's lines are read together, and includes name few files.
+  for (std::size_t i = t.names.size(); i-- > 0;)
+    if (t.names[i] == name) return FileName(static_cast<std::uint16_t>(i + 1));
+  if (t.names.size() + 1 >= kMaxNames) {
+    if (t.names.size() + 1 == kMaxNames) t.names.emplace_back("<too many files>");
+    return FileName(static_cast<std::uint16_t>(kMaxNames));
+  }
+  t.names.emplace_back(name);
+  return FileName(static_cast<std::uint16_t>(t.names.size()));
+}
+
+const std::string& FileName::str() const {
+  static const std::string none;
+  if (id_ == 0) return none;
+  NameTable& t = name_table();
+  std::lock_guard lock(t.mu);
+  return t.names[id_ - 1];
+}
+
+std::string SourceLoc::str() const {
+  if (file_id == 0) return "<unknown>";
+  return file().str() + ":" + std::to_string(line) + ":" + std::to_string(col);
 }
 
 SourceFiles::~SourceFiles() {

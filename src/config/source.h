@@ -2,7 +2,7 @@
 //
 // Every token, and every value in the typed model, carries a SourceLoc (file:line:col, 1-based)
 // so that any message can point the operator at the exact spot. File names are interned in a
-// SourceFiles table owned by whoever owns the parse result; a SourceLoc only points into it.
+// table for the whole process (FileName); a SourceLoc is their handle plus line and column.
 #pragma once
 
 #include <cstdint>
@@ -15,14 +15,38 @@
 
 namespace vigil::config {
 
-struct SourceLoc {
-  const std::string* file = nullptr;  // interned in SourceFiles; nullptr = "no location"
-  std::uint32_t line = 0;             // 1-based
-  std::uint32_t col = 0;              // 1-based, in bytes
-  std::string str() const;            // "file:line:col" (or "<unknown>")
+// A file name, interned (SourceFiles::intern) in one table for the whole process: a 16-bit
+// handle, so a SourceLoc — carried by every value of the model, ~90 per instance — is 8 bytes.
+// Names are never removed (a configuration names a handful of files; a reload names them again).
+// Past 65,534 distinct names, further ones share the last handle, named "<too many files>".
+class FileName {
+ public:
+  constexpr FileName() = default;
+  explicit operator bool() const { return id_ != 0; }
+  const std::string& str() const;  // "" for no file
+  std::uint16_t id() const { return id_; }
+  static FileName intern(std::string_view name);  // thread-safe
+  static FileName from_id(std::uint16_t id) { return FileName(id); }
+  friend bool operator==(FileName, FileName) = default;
+
+ private:
+  explicit constexpr FileName(std::uint16_t id) : id_(id) {}
+  std::uint16_t id_ = 0;
 };
 
-// Interns file names; stable addresses for the lifetime of the table. Also owns the text that
+struct SourceLoc {
+  std::uint32_t line = 0;     // 1-based
+  std::uint16_t col = 0;      // 1-based, in bytes; 65535 also stands for anything further right
+  std::uint16_t file_id = 0;  // FileName::id(); 0 = "no location"
+
+  SourceLoc() = default;
+  SourceLoc(FileName f, std::uint32_t l, std::uint32_t c)
+      : line(l), col(static_cast<std::uint16_t>(c < 0xFFFFu ? c : 0xFFFFu)), file_id(f.id()) {}
+  FileName file() const { return FileName::from_id(file_id); }
+  std::string str() const;  // "file:line:col" (or "<unknown>")
+};
+
+// Interns file names (FileName::intern, kept for the process). Also owns the text that
 // tokens (config/preprocess.h) are views into: the bytes of every file read, and the text made
 // by substitution. Everything stays valid, at a stable address, as long as the table lives.
 class SourceFiles {
@@ -32,7 +56,7 @@ class SourceFiles {
   SourceFiles(const SourceFiles&) = delete;
   SourceFiles& operator=(const SourceFiles&) = delete;
 
-  const std::string* intern(std::string_view name);
+  FileName intern(std::string_view name) { return FileName::intern(name); }
   // Takes ownership of a file's bytes; the view stays valid for the life of the table.
   std::string_view keep_text(std::string&& text);
   // Takes ownership of a read-only mmap() of a file (unmapped with the table).
@@ -44,7 +68,6 @@ class SourceFiles {
   std::string_view keep_copy(std::string_view s);
 
  private:
-  std::deque<std::string> names_;
   std::deque<std::string> texts_;
   std::vector<std::pair<const char*, std::size_t>> mappings_;
   std::vector<std::string_view> views_;

@@ -89,7 +89,7 @@ std::vector<Tok> full_path(const std::string& line) {
   o.allow_includes = false;
   std::vector<Tok> out;
   for (const Line& l : preprocess_text("@x " + line, "t.conf", o, files, diags))
-    for (const Token& t : l.tokens) out.push_back({std::string(t.text), t.loc.col - 3, t.quoted});
+    for (const Token& t : l.tokens) out.push_back({std::string(t.text), t.loc.col - 3u, t.quoted});
   return out;
 }
 
@@ -101,7 +101,7 @@ TEST(FastPath, PlainLineTokensMatchTheFullPipeline) {
       "notify \"/bin/x a b\"", "k \"\" v", "a\v b\f c", "}}{{", "x;y", "smtp_server 1.2.3.4 25"};
   std::vector<Token> fast;
   for (const std::string& line : lines) {
-    ASSERT_TRUE(lex::tokenize_plain(line, nullptr, 1, fast)) << line;
+    ASSERT_TRUE(lex::tokenize_plain(line, FileName{}, 1, fast)) << line;
     std::vector<Tok> got;
     for (const Token& t : fast) got.push_back({std::string(t.text), t.loc.col, t.quoted});
     EXPECT_EQ(got, full_path(line)) << "'" << line << "'";
@@ -109,7 +109,7 @@ TEST(FastPath, PlainLineTokensMatchTheFullPipeline) {
   // Lines with something for the preprocessor to do take the full path.
   for (const char* line : {"$X=1", "a $X", "@low a", "~SEQ(i,1,2) a", "include x.conf",
                            "a \"$X\"", "a \\", "a \"b\\\"c\"", "\"unterminated"})
-    EXPECT_FALSE(lex::tokenize_plain(line, nullptr, 1, fast)) << line;
+    EXPECT_FALSE(lex::tokenize_plain(line, FileName{}, 1, fast)) << line;
 }
 
 }  // namespace
