@@ -59,7 +59,7 @@ class Dumper {
     if (a.brd_mode == BrdMode::all_zeros) j["brd"] = "-";
     if (!a.dev.empty()) j["dev"] = a.dev;
     if (a.scope) j["scope"] = name_of(*a.scope);
-    if (!a.label.empty()) j["label"] = a.label;
+    if (!a.label.empty()) j["label"] = a.label.str();
     if (a.peer) j["peer"] = a.peer->to_string() + "/" + std::to_string(a.peer_prefix);
     for (auto [flag, key] : {std::pair{a.home, "home"}, {a.nodad, "nodad"},
                              {a.mngtmpaddr, "mngtmpaddr"}, {a.noprefixroute, "noprefixroute"},
@@ -67,7 +67,7 @@ class Dumper {
                              {a.use_vmac, "use_vmac"}})
       if (flag) j[key] = true;
     if (a.preferred_lft) j["preferred_lft"] = *a.preferred_lft;
-    if (!a.track_group.empty()) j["track_group"] = a.track_group;
+    if (!a.track_group.empty()) j["track_group"] = a.track_group.str();
     loc(j, a.loc);
     return j;
   }

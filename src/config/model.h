@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "config/heap_optional.h"
+#include "config/rare_string.h"
 #include "config/source.h"
 #include "vrrp/types.h"
 
@@ -83,10 +84,10 @@ std::string_view name_of(Scope s);  // `ip` spelling: "global", "site", "link", 
 
 // One line of virtual_ipaddress / virtual_ipaddress_excluded / static_ipaddress (reference §3.7).
 struct AddressLine {
-  // Members ordered largest-first to avoid padding (there can be tens of thousands).
+  // Members ordered largest-first to avoid padding (there can be tens of thousands): 128 bytes.
   std::string dev;                // empty = instance interface (or default_interface for static)
-  std::string label;
-  std::string track_group;
+  RareString label;               // seldom written: 8 bytes while empty (config/rare_string.h)
+  RareString track_group;
   SourceLoc loc;
   std::optional<std::uint32_t> preferred_lft;  // 0xFFFFFFFF = forever
   IpAddress addr;
