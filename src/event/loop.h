@@ -205,6 +205,11 @@ class Loop {
   bool has_work_before(TimePoint t) {
     return !events_.empty() || !ready_.empty() || heap_.top_deadline() <= t.time_since_epoch().count();
   }
+  // The earliest pending deadline (TimePoint::max() if none); tasks already queued are not in it.
+  TimePoint next_deadline() const {
+    const std::int64_t d = heap_.top_deadline();
+    return d == detail::kNever ? TimePoint::max() : TimePoint(Duration(d));
+  }
   const Stats& stats() const { return stats_; }
   std::size_t pool_capacity() const { return pool_.capacity(); }
 

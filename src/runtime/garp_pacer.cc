@@ -10,6 +10,9 @@ using namespace std::chrono_literals;
 constexpr event::Duration kSlice = 1ms;
 // ...or when a deadline is this close: one more batch could make it late.
 constexpr event::Duration kGuard = 250us;
+// A loop that is never idle still lets one batch out this often (the first GARP of a takeover
+// amid 1,000 others waits at most this long).
+constexpr event::Duration kStarve = 10ms;
 
 }  // namespace
 
@@ -26,7 +29,10 @@ void GarpPacer::submit(RtInstance& in, const vrrp::IpAddress& address) {
   Lane& lane = lanes_[{ifindex, !address.is_v4()}];
   if (lane.interval <= event::Duration::zero()) {
     lane.queue.push_back(Item{&in, address});
-    if (!drain_task_.active()) drain_task_ = loop_.add_timer_at(loop_.now(), [this](const event::Fired&) { drain(); });
+    if (!drain_task_.active()) {  // nothing was waiting
+      since_ = loop_.clock().now();
+      drain_task_ = loop_.add_timer_at(loop_.now(), [this](const event::Fired&) { drain(); });
+    }
     return;
   }
   const event::TimePoint now = loop_.clock().now();
@@ -66,7 +72,6 @@ void GarpPacer::send_batch(int ifindex, Lane& lane) {
 void GarpPacer::drain() {
   event::Clock& clock = loop_.clock();
   const event::TimePoint start = clock.now();
-  bool sent = false;
   for (;;) {
     auto it = lanes_.upper_bound(last_drained_);
     std::size_t looked = 0;
@@ -75,15 +80,17 @@ void GarpPacer::drain() {
       if (it->second.interval <= event::Duration::zero() && !it->second.queue.empty()) break;
     }
     if (looked == lanes_.size()) return;  // all sent
-    if (sent) {
-      const event::TimePoint now = clock.now();
-      if (now - start >= kSlice || loop_.has_work_before(now + kGuard)) break;
-    }
+    const event::TimePoint now = clock.now();
+    const bool starved = now - since_ >= kStarve;
+    if (!starved && (now - start >= kSlice || loop_.has_work_before(now + kGuard))) break;
     last_drained_ = it->first;
+    since_ = now;
     send_batch(it->first.first, it->second);
-    sent = true;
   }
-  drain_task_ = loop_.add_timer_at(clock.now(), [this](const event::Fired&) { drain(); });
+  // Again after whatever is queued now, or after the timer that is about to fall due.
+  event::TimePoint at = clock.now();
+  if (const event::TimePoint next = loop_.next_deadline(); next > at && next <= at + kGuard) at = next;
+  drain_task_ = loop_.add_timer_at(at, [this](const event::Fired&) { drain(); });
 }
 
 void GarpPacer::forget(const RtInstance& in) {

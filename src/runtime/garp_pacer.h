@@ -10,11 +10,12 @@
 // An interface with an interval (> 0) sends at most one frame of a family per interval: the first
 // at once if the interface has been quiet, the rest from a loop timer, one per expiry.
 // An interface without one (the default, 0) sends in batches (one sendmmsg on the interface's
-// socket) from a zero-delay loop task: the first batch in the loop pass after the submit, later
-// ones only while nothing else is due (a timer, an advert or netlink flush, a queued callback),
-// at least one batch per pass so they always progress. A mass takeover of 1,000 instances thus
-// does every state transition, advert and VIP add first; its 5,000 frames (each crossing the
-// segment in the sender's softirq) fill the gaps, round robin over the interfaces.
+// socket) from a zero-delay loop task, in the loop pass after the submit when the loop is idle,
+// and from then on only while nothing else is due (a timer within 250 µs, an advert or netlink
+// flush, a queued callback), at most 1 ms at a time; a loop that is never idle still lets one
+// batch out every 10 ms. A mass takeover of 1,000 instances thus does every state transition,
+// advert and VIP add first; its 5,000 frames (each crossing the segment in the sender's
+// softirq) fill the gaps, round robin over the interfaces.
 #pragma once
 
 #include <cstddef>
@@ -68,6 +69,7 @@ class GarpPacer {
   std::map<Key, Lane> lanes_;  // node-based: the timers capture Lane&
   Key last_drained_{0, false};  // round robin over the unpaced lanes
   event::TaskHandle drain_task_;
+  event::TimePoint since_{};  // the last unpaced batch, or the submit that found nothing waiting
   std::vector<Item> batch_;
 };
 

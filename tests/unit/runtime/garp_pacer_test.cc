@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -57,20 +58,35 @@ TEST_F(GarpPacerTest, IntervalZeroSendsInBatchesFromTheNextPass) {
   EXPECT_EQ(pacer.queued(), 0u);
 }
 
-TEST_F(GarpPacerTest, IntervalZeroYieldsToDueWorkButAlwaysProgresses) {
+TEST_F(GarpPacerTest, IntervalZeroWaitsForDueWork) {
   for (int i = 0; i < 40; ++i) pacer.submit(a, v1);  // 5 batches
-  // Something else is due in the same pass: the pacer sends one batch, then lets it run.
-  bool other_ran = false;
-  std::size_t sent_before_other = 0;
-  auto other = loop.add_timer_at(loop.now(), [&](const event::Fired&) {
-    other_ran = true;
-    sent_before_other = sent.size();
-  });
+  // Something else is due in the same pass: it runs first, then every frame goes.
+  std::size_t sent_before_other = 99;
+  auto other = loop.add_timer_at(loop.now(), [&](const event::Fired&) { sent_before_other = sent.size(); });
   loop.run_until_idle();
-  EXPECT_TRUE(other_ran);
-  EXPECT_EQ(sent_before_other, GarpPacer::kBatch);
-  EXPECT_EQ(sent.size(), 40u);  // and the rest once nothing else is due
+  EXPECT_EQ(sent_before_other, 0u);
+  EXPECT_EQ(sent.size(), 40u);
+  EXPECT_EQ(calls, 5u);
   EXPECT_EQ(pacer.queued(), 0u);
+}
+
+TEST_F(GarpPacerTest, IntervalZeroProgressesOnABusyLoop) {
+  for (int i = 0; i < 40; ++i) pacer.submit(a, v1);
+  // A loop that always has something due (each callback takes 1 ms and queues the next) for 35 ms.
+  const auto t0 = clock.now();
+  event::TaskHandle busy;
+  std::function<void(const event::Fired&)> work = [&](const event::Fired&) {
+    clock.advance(1ms);
+    if (clock.now() - t0 < 35ms) busy = loop.add_timer_at(loop.clock().now(), work);
+  };
+  busy = loop.add_timer_at(loop.now(), work);
+  while (clock.now() - t0 < 35ms) loop.run_once(false);
+  // One batch per 10 ms while busy.
+  ASSERT_GE(sent.size(), 3 * GarpPacer::kBatch);
+  EXPECT_LE(sent.size(), 4 * GarpPacer::kBatch);
+  EXPECT_GE(sent[0].at - t0, 10ms);
+  loop.run_until_idle();
+  EXPECT_EQ(sent.size(), 40u);
 }
 
 TEST_F(GarpPacerTest, IntervalZeroRoundRobinOverInterfaces) {
