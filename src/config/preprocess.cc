@@ -191,7 +191,12 @@ void Preprocessor::read_file(const std::string& path, SourceLoc from, std::uint8
       return;
     }
   }
-  const std::optional<std::string_view> bytes = read_whole_file(path, files_);
+  std::optional<std::string_view> bytes;
+  if (opts_.read_from) {
+    if (auto it = opts_.read_from->find(path); it != opts_.read_from->end()) bytes = files_.keep_text(std::string(it->second));
+  }
+  if (!bytes) bytes = read_whole_file(path, files_);
+  if (bytes && opts_.record_into != nullptr) (*opts_.record_into)[path] = std::string(*bytes);
   if (!bytes) {
     const FileName name = files_.intern(path);
     diags_.error(from.file() ? from : SourceLoc{name, 0, 0},

@@ -20,6 +20,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -69,6 +71,11 @@ struct PreprocessOptions {
                                       // past it processing stops with a fatal diagnostic
   bool use_process_env = true;     // ${_ENV VAR} reads the environment (after `env` below)
   std::vector<std::pair<std::string, std::string>> env;  // ${_ENV VAR} values that win
+  // The daemon's snapshot of a checked configuration (a respawned VRRP child runs what the
+  // parent checked, not what the files hold now): files found here, by the path they are opened
+  // with, are taken from memory; `record_into` receives every file read (path → bytes).
+  std::shared_ptr<const std::map<std::string, std::string, std::less<>>> read_from;
+  std::map<std::string, std::string, std::less<>>* record_into = nullptr;
 };
 
 // Reads `path` and everything it includes. Problems (unreadable file, bad include, bad ~SEQ…)

@@ -1,5 +1,6 @@
 #include "daemon/child.h"
 
+#include <malloc.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -35,20 +36,26 @@ class VrrpChild {
     // The parent's checked configuration came with fork(): the child runs exactly the text the
     // parent validated (keepalived's in-memory copy) without parsing it again. Without one (the
     // file did not check out) the child reads the file to report why, and exits CONFIG.
-    std::optional<RunConfig> own;
-    const RunConfig* cfg = setup_.config;
-    if (cfg == nullptr) {
-      auto loaded = setup_.loader->load(setup_.options->config_file);
-      for (const auto& m : loaded.messages) log_.error("{}", m);
+    RunConfig cfg;
+    if (setup_.config != nullptr && setup_.config->model) {
+      cfg = std::move(*setup_.config);
+    } else {
+      std::shared_ptr<const FileTexts> checked = setup_.config ? setup_.config->files : nullptr;
+      auto loaded = setup_.loader->load(setup_.options->config_file, std::move(checked));
       if (!loaded.config) {
+        for (const auto& m : loaded.messages) log_.error("{}", m);
         log_.error("VRRP child process: configuration '{}' cannot be used", setup_.options->config_file);
         return kExitConfig;
       }
-      own = std::move(loaded.config);
-      cfg = &*own;
+      if (setup_.config == nullptr) {
+        for (const auto& m : loaded.messages) log_.error("{}", m);
+      }
+      cfg = std::move(*loaded.config);
     }
-    settings_ = cfg->settings;
-    runtime_.start(*cfg);
+    cfg.files.reset();  // the parent's business
+    settings_ = cfg.settings;
+    runtime_.start(std::move(cfg));
+    ::malloc_trim(0);  // what building the runtime used and freed
     if (runtime_.missing_interface()) return kExitConfig;  // keepalived: no dynamic_interfaces → exit 2
     install_signals();
     tell_parent(kNotifyLoaded);
@@ -86,7 +93,10 @@ class VrrpChild {
     for (const auto& m : loaded.messages) log_.error("{}", m);
     if (loaded.config) {
       settings_ = loaded.config->settings;
-      runtime_.reload(*loaded.config);
+      loaded.config->files.reset();
+      runtime_.reload(std::move(*loaded.config));
+      loaded = {};
+      ::malloc_trim(0);
     } else {
       // The parent checked the file before signalling us; it changed again since. Keep running.
       log_.error("Reload failed: configuration '{}' cannot be used - keeping the current one",

@@ -36,9 +36,11 @@ struct ChildSetup {
   int notify_fd = -1;               // write end of the parent's notify pipe
   pid_t parent_pid = 0;
   ProcessNames names;               // namespace / instance parts of the ident and file names
-  // The configuration the parent read and checked (its memory, inherited by fork); null when
-  // the file did not check out: the child then reads it itself to report the problem.
-  const RunConfig* config = nullptr;
+  // The configuration the parent read and checked (its memory, inherited by fork: the child
+  // takes it over); null when the file did not check out: the child then reads it itself to
+  // report the problem. Without a model (the parent keeps only the files' bytes once a child
+  // has had it) the child parses those bytes again.
+  RunConfig* config = nullptr;
   std::function<void()> drop_inherited;  // closes the parent's loop, pidfile handle, pipe end
 };
 

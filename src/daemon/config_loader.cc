@@ -116,7 +116,9 @@ RunConfig digest(const config::Config& cfg) {
   rc.child_wait_time = std::chrono::duration_cast<std::chrono::milliseconds>(*cfg.child_wait_time);
   rc.json_version = static_cast<int>(*cfg.global_defs.json_version);
   rc.settings = settings_of(cfg);
+  rc.instances.reserve(cfg.vrrp_instances.size());
   for (const auto& in : cfg.vrrp_instances) rc.instances.push_back(digest(in));
+  rc.has_instances = !rc.instances.empty();
   return rc;
 }
 
@@ -153,22 +155,30 @@ class CheckedConfigLoader final : public ConfigLoader {
  public:
   explicit CheckedConfigLoader(const Options& o) : options_(o) {}
 
-  LoadResult load(const std::string& path) override { return read(path, /*digest=*/true); }
+  LoadResult load(const std::string& path, std::shared_ptr<const FileTexts> snapshot) override {
+    return read(path, /*digest=*/true, std::move(snapshot));
+  }
   // `-t`: the verdict and messages only — no RunConfig (its VIP texts alone cost more than the
   // whole check on a large file).
-  LoadResult test(const std::string& path) { return read(path, /*digest=*/false); }
+  LoadResult test(const std::string& path) { return read(path, /*digest=*/false, {}); }
 
  private:
-  LoadResult read(const std::string& path, bool want_digest) {
+  LoadResult read(const std::string& path, bool want_digest, std::shared_ptr<const FileTexts> snapshot) {
     LoadResult r;
-    if (!file_exists(path)) {
+    if (!file_exists(path) && !(snapshot && snapshot->contains(path))) {
       r.missing = true;
       r.test_exit_code = 4;
       r.messages.push_back(fmt::format("Config files missing '{}'.", path));
       return r;
     }
     // Fresh host facts (and interface cache) for every load: interfaces change between reloads.
-    auto checked = config::check_config(path, check_options(options_));
+    config::CheckOptions opts = check_options(options_);
+    FileTexts files;
+    if (want_digest) {
+      opts.preprocess.read_from = snapshot;
+      opts.preprocess.record_into = &files;
+    }
+    auto checked = config::check_config(path, opts);
     for (const auto& d : checked.diagnostics) r.messages.push_back(d.str());
     r.test_exit_code = checked.exit_code;
     if (checked.config) r.settings = settings_of(*checked.config);
@@ -180,6 +190,7 @@ class CheckedConfigLoader final : public ConfigLoader {
     if (want_digest && checked.runnable && checked.config) {
       r.config = digest(*checked.config);
       r.config->model = checked.config;
+      r.config->files = std::make_shared<const FileTexts>(std::move(files));
     }
     return r;
   }

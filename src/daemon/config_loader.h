@@ -29,7 +29,9 @@ struct LoadResult {
 class ConfigLoader {
  public:
   virtual ~ConfigLoader() = default;
-  virtual LoadResult load(const std::string& path) = 0;
+  // `snapshot`: files to take from memory rather than the disk (RunConfig::files of a
+  // configuration checked earlier); null: read everything from the disk.
+  virtual LoadResult load(const std::string& path, std::shared_ptr<const FileTexts> snapshot = {}) = 0;
 };
 
 // The loader backed by src/config (preprocess, parse, validate).

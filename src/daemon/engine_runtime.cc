@@ -49,18 +49,18 @@ EngineRuntime::EngineRuntime(event::Loop& loop, Logger& log)
         }
       }) {}
 
-void EngineRuntime::start(const RunConfig& cfg) {
-  config_ = cfg;
-  if (!cfg.model) {
+void EngineRuntime::start(RunConfig cfg) {
+  config_ = std::move(cfg);
+  if (!config_.model) {
     log_.error("VRRP engine: no configuration model to run");
     return;
   }
-  engine_.start(cfg.model);
+  engine_.start(config_.model);
 }
 
-void EngineRuntime::reload(const RunConfig& cfg) {
-  config_ = cfg;
-  if (cfg.model) engine_.reload(cfg.model);
+void EngineRuntime::reload(RunConfig cfg) {
+  config_ = std::move(cfg);
+  if (config_.model) engine_.reload(config_.model);
 }
 
 std::vector<InstanceRecord> EngineRuntime::records() const {

@@ -24,8 +24,8 @@ class EngineRuntime final : public VrrpRuntime {
   void keep_addresses_on_stop(bool keep) { engine_.keep_addresses_on_stop(keep); }
   bool missing_interface() const override { return engine_.missing_interface(); }
 
-  void start(const RunConfig& cfg) override;
-  void reload(const RunConfig& cfg) override;
+  void start(RunConfig cfg) override;
+  void reload(RunConfig cfg) override;
   std::chrono::milliseconds stop_phase1() override { return engine_.stop_phase1(); }
   void stop_phase2() override { engine_.stop_phase2(); }
   std::string dump_data() const override;

@@ -1,6 +1,7 @@
 #include "daemon/parent.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <spawn.h>
 #include <unistd.h>
 
@@ -70,7 +71,19 @@ bool Parent::wants_child() const {
   if (d_.options.check_only) return false;  // -C: checkers only, and vigil has none
   if (d_.options.all_children) return true;
   // An unusable config still gets a child: it reports the problem and exits with CONFIG.
-  return !config_ || !config_->instances.empty();
+  return !config_ || config_->has_instances;
+}
+
+// Memory (issue 8): once a child has the configuration (inherited with fork), the parent keeps
+// only the small settings and the files' bytes — enough for the checks at a reload, the dumps,
+// and a respawned child, which parses those bytes again (RunConfig::files) and so runs exactly
+// what was checked. The model and the instance list (~3 KB per instance) go, and the freed
+// pages go back to the kernel.
+void Parent::slim_config() {
+  if (!config_ || (!config_->model && config_->instances.empty())) return;
+  config_->model.reset();
+  std::vector<InstanceConfig>().swap(config_->instances);
+  ::malloc_trim(0);
 }
 
 void Parent::start_child() {
@@ -101,6 +114,7 @@ void Parent::start_child() {
     };
     run_vrrp_child(std::move(setup));
   }
+  slim_config();
   child_pid_ = pid;
   child_started_ = d_.loop.clock().now();
   d_.log.info("Starting VRRP child process, pid={}", pid);
@@ -272,7 +286,8 @@ void Parent::apply_reload() {
   config_ = std::move(loaded.config);
   if (child_pid_ > 0) {
     reloading_ = true;
-    ::kill(child_pid_, SIGHUP);
+    ::kill(child_pid_, SIGHUP);  // the child reads the file itself
+    slim_config();
   } else if (!restart_timer_ && wants_child()) {
     reloading_ = true;
     start_child();

@@ -58,6 +58,7 @@ class Parent {
  private:
   bool wants_child() const;
   void start_child();
+  void slim_config();
   void on_child_event(const event::Fired& f);
   void child_died(const event::Fired& f);
   void on_notify(const event::Fired& f);

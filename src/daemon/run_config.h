@@ -6,6 +6,8 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -72,6 +74,9 @@ struct ProcessNames {
   bool empty() const { return net_namespace.empty() && instance.empty(); }
 };
 
+// The bytes of every file a configuration was read from, by the path it was opened with.
+using FileTexts = std::map<std::string, std::string, std::less<>>;
+
 struct RunConfig {
   std::vector<InstanceConfig> instances;
   std::string router_id;
@@ -79,7 +84,12 @@ struct RunConfig {
   int json_version = 1;
   ProcessSettings settings;
   // The whole parsed model, for the VRRP engine (runtime/engine.h); shared and immutable.
+  // The parent lets go of it (and of `instances`) once a child has it: see Parent::slim_config.
   std::shared_ptr<const config::Config> model;
+  // The files it was read from: what a respawned child parses again (the parent keeps these,
+  // ~170 bytes per instance, rather than the model, ~3 KB per instance).
+  std::shared_ptr<const FileTexts> files;
+  bool has_instances = false;  // !instances.empty() when it was read
 };
 
 }  // namespace vigil::daemon

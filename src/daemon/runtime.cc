@@ -17,14 +17,14 @@ InstanceRecord fresh_record(const InstanceConfig& c, std::chrono::system_clock::
 
 }  // namespace
 
-void ConfigOnlyRuntime::start(const RunConfig& cfg) {
+void ConfigOnlyRuntime::start(RunConfig cfg) {
   config_ = cfg;
   records_.clear();
   const auto now = now_();
   for (const auto& c : cfg.instances) records_.push_back(fresh_record(c, now));
 }
 
-void ConfigOnlyRuntime::reload(const RunConfig& cfg) {
+void ConfigOnlyRuntime::reload(RunConfig cfg) {
   std::vector<InstanceRecord> next;
   next.reserve(cfg.instances.size());
   const auto now = now_();

@@ -49,10 +49,10 @@ struct InstanceRecord {
 class VrrpRuntime {
  public:
   virtual ~VrrpRuntime() = default;
-  virtual void start(const RunConfig& cfg) = 0;
+  virtual void start(RunConfig cfg) = 0;
   // After start(): a configured interface does not exist (no dynamic_interfaces) → exit CONFIG.
   virtual bool missing_interface() const { return false; }
-  virtual void reload(const RunConfig& cfg) = 0;
+  virtual void reload(RunConfig cfg) = 0;
   virtual std::chrono::milliseconds stop_phase1() = 0;
   virtual void stop_phase2() = 0;
   virtual std::string dump_data() const = 0;
@@ -69,8 +69,8 @@ class ConfigOnlyRuntime final : public VrrpRuntime {
                                  &std::chrono::system_clock::now)
       : now_(now) {}
 
-  void start(const RunConfig& cfg) override;
-  void reload(const RunConfig& cfg) override;
+  void start(RunConfig cfg) override;
+  void reload(RunConfig cfg) override;
   std::chrono::milliseconds stop_phase1() override { return std::chrono::milliseconds(0); }
   void stop_phase2() override {}
   std::string dump_data() const override;
