@@ -234,15 +234,17 @@ net::Result<const std::vector<net::AddressEvent>*> KernelView::addresses(int fam
 }
 
 net::Result<vrrp::IpAddress> KernelView::primary_ipv4(int ifindex) {
+  if (auto it = primary4_.find(ifindex); it != primary4_.end()) return it->second;
   auto a = addresses(AF_INET);
   if (!a) return a.error();
-  return net::primary_ipv4_in(**a, ifindex);
+  return primary4_.emplace(ifindex, net::primary_ipv4_in(**a, ifindex)).first->second;
 }
 
 net::Result<vrrp::IpAddress> KernelView::link_local_ipv6(int ifindex) {
+  if (auto it = link_local6_.find(ifindex); it != link_local6_.end()) return it->second;
   auto a = addresses(AF_INET6);
   if (!a) return a.error();
-  return net::link_local_ipv6_in(**a, ifindex);
+  return link_local6_.emplace(ifindex, net::link_local_ipv6_in(**a, ifindex)).first->second;
 }
 
 std::optional<IpAddress> KernelView::source_address(Family family, int ifindex) {
