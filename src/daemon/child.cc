@@ -6,7 +6,10 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
+#include <deque>
 #include <memory>
+#include <string>
 
 #include "daemon/dump_files.h"
 #include "daemon/engine_runtime.h"
@@ -34,8 +37,10 @@ class VrrpChild {
   // Loads the config and starts the runtime; returns an exit code if the child cannot run.
   std::optional<int> start() {
     // The parent's checked configuration came with fork(): the child runs exactly the text the
-    // parent validated (keepalived's in-memory copy) without parsing it again. Without one (the
-    // file did not check out) the child reads the file to report why, and exits CONFIG.
+    // parent validated (keepalived's in-memory copy) without parsing it again. Once a child has
+    // had the model the parent keeps only the files' bytes: a respawned child parses those.
+    // Without either (the file did not check out) the child reads the file to report why, and
+    // exits CONFIG.
     RunConfig cfg;
     if (setup_.config != nullptr && setup_.config->model) {
       cfg = std::move(*setup_.config);
@@ -58,6 +63,7 @@ class VrrpChild {
     trim_soon();
     if (runtime_.missing_interface()) return kExitConfig;  // keepalived: no dynamic_interfaces → exit 2
     install_signals();
+    listen_to_parent();
     tell_parent(kNotifyLoaded);
     return std::nullopt;
   }
@@ -78,6 +84,77 @@ class VrrpChild {
     handles_.push_back(
         loop_.add_signal(stats_clear_signal(), [this](const Fired&) { dump_stats(true); }));
     handles_.push_back(loop_.add_signal(json_signal(), [this](const Fired&) { dump_json(); }));
+  }
+
+  // The control pipe (child.h). Whatever is in it was meant for a child that died: dropped.
+  void listen_to_parent() {
+    if (setup_.control_fd < 0) return;
+    char buf[256];
+    while (::read(setup_.control_fd, buf, sizeof buf) > 0) {
+    }
+    handles_.push_back(loop_.add_read(setup_.control_fd, [this](const Fired& f) { on_control(f); }, {},
+                                      {.persistent = true}));
+  }
+
+  void on_control(const Fired& f) {
+    if (f.reason != event::Reason::ready) return;
+    char buf[256];
+    for (;;) {
+      const ssize_t n = ::read(setup_.control_fd, buf, sizeof buf);
+      if (n <= 0) break;
+      control_.append(buf, static_cast<std::size_t>(n));
+    }
+    std::size_t used = 0;
+    while (used < control_.size()) {
+      const char what = control_[used];
+      if (what == kControlParse) {
+        parse_for_reload();
+        used += 1;
+      } else if (what == kControlDrop) {
+        if (!pending_.empty()) pending_.pop_front();
+        used += 1;
+      } else if (what == kControlApply) {
+        std::uint64_t fp = 0;
+        if (control_.size() - used < 1 + sizeof fp) break;  // the rest is on its way
+        std::memcpy(&fp, control_.data() + used + 1, sizeof fp);
+        used += 1 + sizeof fp;
+        apply_parsed(fp);
+      } else {
+        used += 1;  // not ours: skip
+      }
+    }
+    control_.erase(0, used);
+  }
+
+  // 'P': read the file while the parent checks it; hold the result for its verdict.
+  void parse_for_reload() {
+    if (stopping_) return;
+    log_.info("Reloading");
+    pending_.push_back(setup_.loader->load(setup_.options->config_file));
+  }
+
+  // 'Y': the parent checked files with fingerprint `fp`.
+  void apply_parsed(std::uint64_t fp) {
+    if (pending_.empty()) return;
+    LoadResult loaded = std::move(pending_.front());
+    pending_.pop_front();
+    if (stopping_) return;
+    for (const auto& m : loaded.messages) log_.error("{}", m);
+    if (!loaded.config) {
+      log_.error("Reload failed: configuration '{}' cannot be used - keeping the current one",
+                 setup_.options->config_file);
+    } else if (!loaded.config->files || fingerprint(*loaded.config->files) != fp) {
+      log_.error("Reload failed: configuration '{}' changed while it was checked - keeping the current "
+                 "one; reload again",
+                 setup_.options->config_file);
+    } else {
+      settings_ = loaded.config->settings;
+      loaded.config->files.reset();
+      runtime_.reload(std::move(*loaded.config));
+      loaded = {};
+      trim_soon();
+    }
+    tell_parent(kNotifyReloaded);
   }
 
   void tell_parent(char what) {
@@ -105,10 +182,14 @@ class VrrpChild {
     tell_parent(kNotifyReloaded);
   }
 
-  // Pages freed by a start or reload (the old runtime, the parse) back to the kernel — ~1 ms at
-  // 1,000 instances, so not on the reload's critical path: a moment later.
+  // What only building the runtime needed (most of the model: runtime.h compact()) goes, and
+  // the pages freed by a start or reload (the old runtime, the parse) go back to the kernel —
+  // ~1 ms at 1,000 instances, so not on the reload's critical path: a moment later.
   void trim_soon() {
-    trim_ = loop_.add_timer(std::chrono::milliseconds(200), [](const Fired&) { ::malloc_trim(0); });
+    trim_ = loop_.add_timer(std::chrono::milliseconds(200), [this](const Fired&) {
+      runtime_.compact();
+      ::malloc_trim(0);
+    });
   }
 
   void stop() {
@@ -157,6 +238,8 @@ class VrrpChild {
   std::vector<TaskHandle> handles_;
   TaskHandle linger_;
   TaskHandle trim_;
+  std::string control_;              // control pipe bytes not yet acted on
+  std::deque<LoadResult> pending_;   // read at 'P', waiting for the parent's verdict
   ProcessSettings settings_;
   bool stopping_ = false;
 };

@@ -29,11 +29,20 @@ namespace vigil::daemon {
 inline constexpr char kNotifyLoaded = 'L';
 inline constexpr char kNotifyReloaded = 'R';
 
+// Parent → child, on the control pipe (a reload, see Parent::apply_reload): 'P' read the
+// configuration now (the parent checks the same file meanwhile), then either 'N' (it did not
+// check out: drop what you read) or 'Y' followed by the 8-byte fingerprint() of the files the
+// parent checked: run what you read if it is those same bytes.
+inline constexpr char kControlParse = 'P';
+inline constexpr char kControlDrop = 'N';
+inline constexpr char kControlApply = 'Y';
+
 struct ChildSetup {
   const Options* options = nullptr;
   ConfigLoader* loader = nullptr;
   Pidfile* vrrp_pidfile = nullptr;  // inherited from the parent, which holds its lock
   int notify_fd = -1;               // write end of the parent's notify pipe
+  int control_fd = -1;              // read end of the parent's control pipe (non-blocking)
   pid_t parent_pid = 0;
   ProcessNames names;               // namespace / instance parts of the ident and file names
   // The configuration the parent read and checked (its memory, inherited by fork: the child

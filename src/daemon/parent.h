@@ -59,6 +59,7 @@ class Parent {
   bool wants_child() const;
   void start_child();
   void slim_config();
+  bool send_control(std::string_view message);
   void on_child_event(const event::Fired& f);
   void child_died(const event::Fired& f);
   void on_notify(const event::Fired& f);
@@ -84,6 +85,8 @@ class Parent {
   std::vector<event::TaskHandle> signal_tasks_;
   int notify_read_ = -1;
   int notify_write_ = -1;
+  int control_read_ = -1;   // the child's end of the control pipe (child.h)
+  int control_write_ = -1;
   bool startup_complete_ = false;
   bool reloading_ = false;
   bool reload_queued_ = false;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -76,6 +77,10 @@ struct ProcessNames {
 
 // The bytes of every file a configuration was read from, by the path it was opened with.
 using FileTexts = std::map<std::string, std::string, std::less<>>;
+
+// A fingerprint of those bytes (paths and contents): what the parent checked and what the
+// child read at a reload must be the same files.
+std::uint64_t fingerprint(const FileTexts& files);
 
 struct RunConfig {
   std::vector<InstanceConfig> instances;
