@@ -56,11 +56,13 @@ void EngineRuntime::start(RunConfig cfg) {
     return;
   }
   engine_.start(config_.model);
+  config_.model.reset();  // the engine's from now on (it keeps what it still needs of it)
 }
 
 void EngineRuntime::reload(RunConfig cfg) {
   config_ = std::move(cfg);
   if (config_.model) engine_.reload(config_.model);
+  config_.model.reset();
 }
 
 std::vector<InstanceRecord> EngineRuntime::records() const {

@@ -32,6 +32,7 @@ class EngineRuntime final : public VrrpRuntime {
   std::string dump_stats() const override;
   std::optional<std::string> dump_json() const override;
   void clear_stats() override { engine_.clear_stats(); }
+  void compact() override { engine_.compact_model(); }
   std::size_t instance_count() const override { return config_.instances.size(); }
 
  private:

@@ -53,6 +53,8 @@ class VrrpRuntime {
   // After start(): a configured interface does not exist (no dynamic_interfaces) → exit CONFIG.
   virtual bool missing_interface() const { return false; }
   virtual void reload(RunConfig cfg) = 0;
+  // A moment after start() or reload(): let go of what only building the runtime needed.
+  virtual void compact() {}
   virtual std::chrono::milliseconds stop_phase1() = 0;
   virtual void stop_phase2() = 0;
   virtual std::string dump_data() const = 0;

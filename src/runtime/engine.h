@@ -89,6 +89,9 @@ class Engine {
   bool missing_interface() const { return missing_interface_; }
   void stop_phase2();
 
+  // Memory: once the instances run, keep only the part of the model still read (model_slim.cc).
+  void compact_model();
+
   std::vector<InstanceView> snapshot() const;
   void clear_stats();
 
