@@ -97,7 +97,13 @@ class VrrpChild {
   }
 
   void on_control(const Fired& f) {
-    if (f.reason != event::Reason::ready) return;
+    if (f.reason == event::Reason::ready) read_control();
+  }
+
+  // Also called before acting on a signal the parent forwarded: the parent wrote its verdict
+  // before forwarding it, so a dump asked for after a reload shows the reloaded configuration.
+  void read_control() {
+    if (setup_.control_fd < 0) return;
     char buf[256];
     for (;;) {
       const ssize_t n = ::read(setup_.control_fd, buf, sizeof buf);
@@ -129,7 +135,6 @@ class VrrpChild {
   // 'P': read the file while the parent checks it; hold the result for its verdict.
   void parse_for_reload() {
     if (stopping_) return;
-    log_.info("Reloading");
     pending_.push_back(setup_.loader->load(setup_.options->config_file));
   }
 
@@ -139,6 +144,7 @@ class VrrpChild {
     LoadResult loaded = std::move(pending_.front());
     pending_.pop_front();
     if (stopping_) return;
+    log_.info("Reloading");
     for (const auto& m : loaded.messages) log_.error("{}", m);
     if (!loaded.config) {
       log_.error("Reload failed: configuration '{}' cannot be used - keeping the current one",
@@ -212,11 +218,13 @@ class VrrpChild {
   DumpPaths paths() const { return dump_paths(std::getenv("TMPDIR"), settings_, setup_.names); }
 
   void dump_data() {
+    read_control();
     log_.info("Printing VRRP data for process({}) on signal", ::getpid());
     write_dump(paths().data, runtime_.dump_data());
   }
 
   void dump_stats(bool clear) {
+    read_control();
     log_.info("Printing {}VRRP stats for process({}) on signal", clear ? "and clearing " : "",
               ::getpid());
     // One vigil line after keepalived's per-instance blocks, unindented: the exporters that
@@ -227,6 +235,7 @@ class VrrpChild {
   }
 
   void dump_json() {
+    read_control();
     log_.info("Printing VRRP as json for process({}) on signal", ::getpid());
     if (auto text = runtime_.dump_json()) write_dump(paths().json, *text);
   }

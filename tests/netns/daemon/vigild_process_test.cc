@@ -435,6 +435,27 @@ TEST_F(VigildProcess, RespawnedChildRunsTheParentsCheckedConfig) {
   EXPECT_FALSE(d->log_has("permanent error"));
 }
 
+// After a reload the parent keeps the bytes of the files it checked, not the parsed model: a
+// respawned child parses those bytes — included files too — not what the files hold now.
+TEST_F(VigildProcess, RespawnAfterReloadRunsTheReloadedFilesBytes) {
+  const std::string part = dir_.file("instance.conf");
+  write_file(part, one_instance_config(51, 100));
+  write_file(conf_, fmt::format("include {}\n", part));
+  auto d = start();
+  write_file(part, one_instance_config(52, 150));
+  ASSERT_EQ(signal_pid(d->pid(), SIGHUP), 0);
+  ASSERT_TRUE(wait_until([&] { return d->log_has("Reload complete"); }, kDumpTimeout)) << d->log();
+  write_file(part, "vrrp_instance VI_1 {\n  state BACKUP\n");  // broken, and not reloaded
+  ASSERT_NE(kill_child_and_wait(kRespawnTimeout), 0) << d->log();
+  const std::string json = dir_.file("keepalived.json");
+  ASSERT_EQ(signal_pid(d->pid(), SIGRTMIN + 2), 0);
+  ASSERT_TRUE(wait_until([&] { return !read_file(json).empty(); }, kDumpTimeout)) << d->log();
+  const auto data = nlohmann::json::parse(read_file(json))[0]["data"];
+  EXPECT_EQ(data["vrid"], 52);
+  EXPECT_EQ(data["base_priority"], 150);
+  EXPECT_TRUE(alive(d->pid()));
+}
+
 }  // namespace
 }  // namespace vigil::daemon::test
 
