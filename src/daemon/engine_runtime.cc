@@ -2,6 +2,9 @@
 
 #include "daemon/dump_format.h"
 
+#include <string_view>
+#include <unordered_map>
+
 namespace vigil::daemon {
 
 namespace {
@@ -67,13 +70,19 @@ void EngineRuntime::reload(RunConfig cfg) {
 
 std::vector<InstanceRecord> EngineRuntime::records() const {
   std::vector<InstanceRecord> out;
+  out.reserve(config_.instances.size());
   const auto views = engine_.snapshot();
+  // By name (the last view of a name wins): a dump of 1,000 instances is not 1,000,000 name
+  // comparisons.
+  std::unordered_map<std::string_view, const runtime::InstanceView*> by_name;
+  by_name.reserve(views.size());
+  for (const auto& v : views) by_name.insert_or_assign(v.name, &v);
   for (const auto& c : config_.instances) {
     InstanceRecord r;
     r.config = c;
     r.effective_priority = c.priority;
-    for (const auto& v : views) {
-      if (v.name != c.name) continue;
+    if (auto it = by_name.find(c.name); it != by_name.end()) {
+      const runtime::InstanceView& v = *it->second;
       r.state = state_of(v.state);
       r.effective_priority = v.effective_priority.value;
       r.vipset = v.state == vrrp::State::master;
