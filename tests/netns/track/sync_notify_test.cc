@@ -6,6 +6,7 @@
 // at the transition: 1 s to run.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <net/if.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,7 +15,9 @@
 
 #include <fmt/format.h>
 
+#include "net/vrrp_socket.h"
 #include "track_lab.h"
+#include "vrrp/packet.h"
 #include "vrrp_lab.h"
 
 namespace vigil::testing {
@@ -268,6 +271,57 @@ TEST(TrackSyncNotify, FifoScriptReadsTheLines) {
   EXPECT_TRUE(wait_until([&] {
     return lines_of(out) == std::vector<std::string>{"INSTANCE \"VI_1\" BACKUP 150", "INSTANCE \"VI_1\" MASTER 150"};
   }, kScriptRun)) << run("cat " + out).out << a.log();
+}
+
+// A MASTER that receives an advert of lower priority (crafted and sent from b's namespace, VRRPv3
+// priority 100 against a's 150) forces a new election and runs notify_master_rx_lower_pri with
+// only its configured arguments (reference §5.5), and writes MASTER_RX_LOWER_PRI to the FIFO.
+TEST(TrackSyncNotify, MasterRxLowerPriRunsItsScript) {
+  Topology topo("vtl", {"a", "b"});
+  Router probe(topo.node("a"), Router::Kind::vigil, "");
+  const std::string out = probe.dir() + "/rx.out";
+  const std::string script = args_script(probe, out);
+  const std::string fifo = probe.dir() + "/notify.fifo";
+  FifoReader reader(fifo);
+  ASSERT_TRUE(reader.ok());
+  Router a(topo.node("a"), Router::Kind::vigil,
+           fmt::format("global_defs {{\n  router_id a\n  vrrp_notify_fifo {}\n}}\n", fifo) +
+               instance("VI_1", "eth0", 51, 150, "10.99.0.100/24",
+                        fmt::format("  notify_master_rx_lower_pri \"{} rxlow second\"\n", script)));
+  a.start();
+  ASSERT_TRUE(wait_until([&] { return a.state() == kMaster; }, kElected)) << a.log();
+  ASSERT_FALSE(has_line(out, "2|rxlow second"));  // nothing lower seen yet
+
+  const auto& b = topo.node("b");
+  auto tx = [&] {
+    NetnsScope in(b.ns);
+    return net::VrrpSender::open({.family = vrrp::Family::inet,
+                                  .ifindex = static_cast<int>(::if_nametoindex("eth0"))});
+  }();
+  ASSERT_TRUE(tx) << tx.error().str();
+  const std::array<vrrp::IpAddress, 1> vips{*vrrp::IpAddress::parse("10.99.0.100")};
+  const vrrp::AdvertFields fields{.version = vrrp::Version::v3, .family = vrrp::Family::inet, .vrid = {51},
+                                  .priority = {100}, .interval = vrrp::Centiseconds{10}, .addresses = vips};
+  std::array<std::uint8_t, 64> buf{};
+  const auto group = net::vrrp_group(vrrp::Family::inet);
+  auto n = vrrp::encode_ipv4(fields, {.source = *vrrp::IpAddress::parse(b.ipv4), .destination = group, .id = 1},
+                             {}, buf);
+  ASSERT_TRUE(n);
+  auto st = tx->send(std::span<const std::uint8_t>(buf.data(), *n), group);
+  ASSERT_TRUE(st) << st.error().str();
+
+  // One advert in: the script runs (a child started on receipt: 1 s to run).
+  ASSERT_TRUE(wait_until([&] { return has_line(out, "2|rxlow second"); }, kScriptRun))
+      << run("cat " + out).out << a.log();
+  EXPECT_EQ(lines_of(out).size(), 1u) << run("cat " + out).out;
+  EXPECT_NE(a.log().find("(VI_1) Received advert from " + b.ipv4 +
+                         " with lower priority 100, ours 150, forcing new election"),
+            std::string::npos)
+      << a.log();
+  EXPECT_TRUE(wait_until([&] {
+    return reader.read_all().find("INSTANCE \"VI_1\" MASTER_RX_LOWER_PRI ") != std::string::npos;
+  }, kScriptRun)) << reader.text();
+  EXPECT_EQ(a.state(), kMaster);  // it stays MASTER and answers with its own advert
 }
 
 // A reload: a sync group whose members do not move keeps its state (no sync, no group
