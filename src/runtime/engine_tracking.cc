@@ -222,10 +222,22 @@ void Engine::open_notifier() {
     if (!*fifo) continue;
     // The same FIFO named twice: one writer (keepalived ignores the VRRP one).
     if (fifo == &g.vrrp_notify_fifo && g.notify_fifo && g.notify_fifo->path == (*fifo)->path) continue;
-    auto opened = track::FifoWriter::open((*fifo)->path);
+    // Owner if we create it: its `user [group]`, else the default script user (keepalived).
+    const char* type = fifo == &g.vrrp_notify_fifo ? "vrrp_" : "";
+    auto owner = script_credentials(*config_, (*fifo)->user, (*fifo)->group,
+                                    [this](std::string_view m) { log(vrrp::LogLevel::error, m); });
+    if (!owner) {
+      log(vrrp::LogLevel::info, fmt::format("Invalid user/group for {}fifo {} - ignoring", type, (*fifo)->path));
+      continue;
+    }
+    auto opened = track::FifoWriter::open(
+        (*fifo)->path, owner->change ? track::FifoOwner{owner->uid, owner->gid} : track::FifoOwner{});
     if (!opened) {
       log(vrrp::LogLevel::error, fmt::format("notify FIFO {}: {}", (*fifo)->path, opened.error().str()));
       continue;
+    }
+    if (opened->owner_error() != 0) {
+      log(vrrp::LogLevel::info, fmt::format("Failed to set uid:gid for fifo {}", (*fifo)->path));
     }
     notifier_->add_fifo(std::move(*opened));
     if (!*script) continue;

@@ -324,6 +324,27 @@ TEST(TrackSyncNotify, MasterRxLowerPriRunsItsScript) {
   EXPECT_EQ(a.state(), kMaster);  // it stays MASTER and answers with its own advert
 }
 
+// `vrrp_notify_fifo PATH USER GROUP`: a FIFO vigild creates is given to USER:GROUP (keepalived
+// chowns only what it created) and removed when vigild stops.
+TEST(TrackSyncNotify, CreatedFifoBelongsToItsUserAndGoesAtStop) {
+  Topology topo("vto", {"a"});
+  Router probe(topo.node("a"), Router::Kind::vigil, "");
+  const std::string fifo = probe.dir() + "/owned.fifo";  // absent: vigild creates it
+  Router a(topo.node("a"), Router::Kind::vigil,
+           fmt::format("global_defs {{\n  router_id a\n  vrrp_notify_fifo {} nobody nogroup\n}}\n", fifo) +
+               instance("VI_1", "eth0", 51, 150, "10.99.0.100/24"));
+  a.start();
+  ASSERT_TRUE(wait_until([&] { return a.state() == kMaster; }, kElected)) << a.log();
+  struct stat st {};
+  ASSERT_EQ(::lstat(fifo.c_str(), &st), 0) << a.log();
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  EXPECT_EQ(st.st_uid, 65534u);  // nobody
+  EXPECT_EQ(st.st_gid, 65534u);  // nogroup
+  EXPECT_EQ(a.log().find("Failed to set uid:gid"), std::string::npos) << a.log();
+  ASSERT_TRUE(a.stop(5000ms));  // graceful stop: ≤ 1 advert + the shutdown itself, generous
+  EXPECT_NE(::access(fifo.c_str(), F_OK), 0) << "FIFO left behind";
+}
+
 // A reload: a sync group whose members do not move keeps its state (no sync, no group
 // notify); a vrrp_script the reload adds starts running (weight 0 failing → FAULT, the group
 // follows, the peer takes both).

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -215,6 +216,71 @@ TEST(TrackNotifier, FifoScriptGetsThePathAsLastArgument) {
   ASSERT_TRUE(f.notifier.start_fifo_script(f.cmd(recorder(f.dir, "fifoscript") + " -v"), path)
                   .has_value());
   EXPECT_EQ(f.output("fifoscript"), "2\n[-v]\n[" + path + "]\n");
+}
+
+// keepalived's FIFO creation: mode 0644 less the umask; removed with its writer (and only then:
+// a moved-from writer removes nothing).
+TEST(TrackFifoWriter, CreatedFifoHasKeepalivedsModeAndGoesWithItsWriter) {
+  TempDir dir;
+  const auto path = dir.file("k.fifo");
+  const mode_t old_mask = ::umask(022);
+  auto fifo = FifoWriter::open(path);
+  ::umask(old_mask);
+  ASSERT_TRUE(fifo.has_value()) << fifo.error().str();
+  EXPECT_TRUE(fifo->created());
+  struct stat st {};
+  ASSERT_EQ(::lstat(path.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  EXPECT_EQ(st.st_mode & 07777, 0644u);
+  {
+    std::vector<FifoWriter> kept;
+    {
+      FifoWriter moved_from = std::move(*fifo);
+      kept.push_back(std::move(moved_from));
+    }  // the moved-from writers go: the FIFO stays
+    EXPECT_EQ(::access(path.c_str(), F_OK), 0);
+  }
+  EXPECT_NE(::access(path.c_str(), F_OK), 0);  // the last writer took it away
+}
+
+TEST(TrackFifoWriter, ExistingFifoIsNeitherChownedNorRemoved) {
+  TempDir dir;
+  const auto path = dir.file("mine.fifo");
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  struct stat before {};
+  ASSERT_EQ(::lstat(path.c_str(), &before), 0);
+  {
+    auto fifo = FifoWriter::open(path, FifoOwner{.uid = before.st_uid + 1, .gid = before.st_gid + 1});
+    ASSERT_TRUE(fifo.has_value()) << fifo.error().str();
+    EXPECT_FALSE(fifo->created());
+  }
+  struct stat after {};
+  ASSERT_EQ(::lstat(path.c_str(), &after), 0);
+  EXPECT_EQ(after.st_uid, before.st_uid);
+  EXPECT_EQ(after.st_gid, before.st_gid);
+  EXPECT_EQ(after.st_mode & 07777, 0600u);
+}
+
+TEST(TrackFifoWriter, CreatedFifoBelongsToItsOwner) {
+  if (::geteuid() != 0) GTEST_SKIP() << "chown to another user needs root";
+  TempDir dir;
+  const auto path = dir.file("owned.fifo");
+  auto fifo = FifoWriter::open(path, FifoOwner{.uid = 65534, .gid = 65533});
+  ASSERT_TRUE(fifo.has_value()) << fifo.error().str();
+  EXPECT_EQ(fifo->owner_error(), 0);
+  struct stat st {};
+  ASSERT_EQ(::lstat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 65534u);
+  EXPECT_EQ(st.st_gid, 65533u);
+}
+
+TEST(TrackFifoWriter, SymlinkIsRefused) {
+  TempDir dir;
+  const auto target = dir.file("real.fifo"), link = dir.file("link.fifo");
+  ASSERT_EQ(::mkfifo(target.c_str(), 0600), 0);
+  ASSERT_EQ(::symlink(target.c_str(), link.c_str()), 0);
+  EXPECT_FALSE(FifoWriter::open(link).has_value());
+  EXPECT_EQ(::access(target.c_str(), F_OK), 0);  // nothing removed
 }
 
 }  // namespace
