@@ -12,6 +12,7 @@
 
 #include "config/check.h"
 #include "config/dump.h"
+#include "daemon/config_test_heap.h"
 
 namespace vigil::daemon {
 
@@ -226,6 +227,7 @@ int run_config_test(const Options& options) {
     }
     out = opened;
   }
+  prepare_heap_for_config_test(options.config_file);  // large files: huge pages for the model
   CheckedConfigLoader loader(options);
   const LoadResult r = loader.test(options.config_file);
   for (const auto& m : r.messages) std::fprintf(out, "%s\n", m.c_str());
