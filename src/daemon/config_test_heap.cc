@@ -31,7 +31,7 @@ constexpr std::size_t kHeapPerByte = 6;
 constexpr std::size_t kMinFile = std::size_t{256} << 10;
 
 // Large enough to come from the heap's free end, not from a bin of freed blocks.
-constexpr std::size_t kProbe = std::size_t{64} << 10;
+constexpr std::size_t kGrow = std::size_t{256} << 10;
 
 // The filler block, held (not leaked) until the process exits.
 void* volatile g_gap = nullptr;
@@ -52,24 +52,23 @@ void prepare_heap_for_config_test(const std::string& path) {
   const std::size_t reserve = std::max(size * kHeapPerByte, 2 * kHugePage);
   ::mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest: the instance array stays in the heap
   ::mallopt(M_TRIM_THRESHOLD, 1 << 30);   // never shrink (and split) the reserved heap
-  ::mallopt(M_TOP_PAD, static_cast<int>(reserve + kHugePage));
+  ::mallopt(M_TOP_PAD, static_cast<int>(reserve + 2 * kHugePage));
   const auto before = reinterpret_cast<std::uintptr_t>(::sbrk(0));
-  void* volatile grow = std::malloc(std::size_t{256} << 10);  // volatile: keep the call
-  std::free(grow);
+  void* volatile grow = std::malloc(kGrow);  // volatile: keep the call
+  // malloc has written the header of the heap's free end just past this block: the huge pages
+  // start above it (a 2 MiB range with a 4 KiB page already in it cannot become a huge page).
+  const auto grown_end = reinterpret_cast<std::uintptr_t>(grow) + kGrow;
+  std::free(grow);  // merges back into the free end, which starts at `grow` again
   ::mallopt(M_TOP_PAD, 128 << 10);  // glibc's default again
   const auto after = reinterpret_cast<std::uintptr_t>(::sbrk(0));
-  const std::uintptr_t from = align_up(before), to = align_down(after);
+  const std::uintptr_t from = align_up(grown_end + 64), to = align_down(after);
   if (after <= before || to <= from) return;
   ::madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);  // advice: errors ignored
-  // The model is allocated from where the heap's free end starts, somewhere below `from`: fill
-  // the gap with one block that is never used (nor touched, so it costs no memory), so that
-  // the model starts on the first huge page instead of ~1 MB of 4 KiB pages below it.
-  auto* probe = static_cast<char*>(std::malloc(kProbe));
-  const auto at = reinterpret_cast<std::uintptr_t>(probe);
-  std::free(probe);  // merges back into the free end: the next large block starts there again
-  if (at < from && from - at > 2 * kProbe) {
-    g_gap = std::malloc(from - at - 2 * sizeof(std::size_t));
-  }
+  // The model would be allocated from `grow` up, ~2 MB of 4 KiB pages below `from`: fill the
+  // gap with one block that is never used (nor touched past its header, so it costs no
+  // memory); the next block, and the model, start at `from`.
+  const auto at = reinterpret_cast<std::uintptr_t>(grow);
+  if (at < from) g_gap = std::malloc(from - at - 2 * sizeof(std::size_t));
 }
 
 }  // namespace vigil::daemon
