@@ -54,10 +54,13 @@ void prepare_heap_for_config_test(const std::string& path) {
   ::mallopt(M_TRIM_THRESHOLD, 1 << 30);   // never shrink (and split) the reserved heap
   ::mallopt(M_TOP_PAD, static_cast<int>(reserve + 2 * kHugePage));
   const auto before = reinterpret_cast<std::uintptr_t>(::sbrk(0));
-  void* volatile grow = std::malloc(kGrow);  // volatile: keep the call
+  // More than all the free memory malloc holds (~100 KB at start-up), so that it cannot reuse a
+  // freed block and grows the heap for this one, by the padding above.
+  const std::size_t ask = ::mallinfo2().fordblks + kGrow;
+  void* volatile grow = std::malloc(ask);  // volatile: keep the call
   // malloc has written the header of the heap's free end just past this block: the huge pages
   // start above it (a 2 MiB range with a 4 KiB page already in it cannot become a huge page).
-  const auto grown_end = reinterpret_cast<std::uintptr_t>(grow) + kGrow;
+  const auto grown_end = reinterpret_cast<std::uintptr_t>(grow) + ask;
   std::free(grow);  // merges back into the free end, which starts at `grow` again
   ::mallopt(M_TOP_PAD, 128 << 10);  // glibc's default again
   const auto after = reinterpret_cast<std::uintptr_t>(::sbrk(0));
