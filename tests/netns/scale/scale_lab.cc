@@ -472,7 +472,11 @@ void WireCapture::run() {
     // Read every 10 ms, not on every frame: the timestamps are the kernel's, and a thread woken
     // 10,000 times a second would compete with the daemons it measures (16 MB buffers hold it).
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (::poll(pfds.data(), pfds.size(), 0) <= 0) continue;
+    const std::int64_t reading = realtime_ns();
+    if (::poll(pfds.data(), pfds.size(), 0) <= 0) {
+      read_until_ = reading;
+      continue;
+    }
     for (std::size_t s = 0; s < pfds.size(); ++s) {
       if ((pfds[s].revents & POLLIN) == 0) continue;
       read_port(fds_[s], static_cast<std::uint16_t>(port_if_[s]), bufs, ctl, from, iov, msgs, local);
@@ -480,6 +484,16 @@ void WireCapture::run() {
     std::lock_guard lock(mu_);
     seen_.insert(seen_.end(), local.begin(), local.end());
     local.clear();
+    read_until_ = reading;
+  }
+}
+
+// The capture reads every 10 ms: a question about frames up to now waits for the next read.
+void WireCapture::catch_up() const {
+  const std::int64_t now = realtime_ns();
+  const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  while (read_until_.load() < now && std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 }
 
@@ -538,6 +552,7 @@ std::size_t WireCapture::dropped() const {
 }
 
 WireCapture::Span WireCapture::priority_zero_after(std::int64_t t0) const {
+  catch_up();
   Span s;
   std::lock_guard lock(mu_);
   for (const auto& a : seen_) {
@@ -550,6 +565,7 @@ WireCapture::Span WireCapture::priority_zero_after(std::int64_t t0) const {
 }
 
 WireCapture::Span WireCapture::first_with_priority_after(std::uint8_t priority, std::int64_t t0) const {
+  catch_up();
   Span s;
   std::set<std::pair<std::uint16_t, std::uint8_t>> keys;
   std::lock_guard lock(mu_);
@@ -570,6 +586,7 @@ double percentile(std::vector<double> v, double p) {
 }
 
 GapStats WireCapture::gaps(std::int64_t t0, std::int64_t t1) const {
+  catch_up();
   std::map<std::uint32_t, std::vector<std::int64_t>> by_key;
   {
     std::lock_guard lock(mu_);

@@ -178,6 +178,8 @@ class WireCapture {
   std::vector<Advert> seen_;
   std::thread thread_;
   mutable std::size_t drops_ = 0;
+  std::atomic<std::int64_t> read_until_{0};  // every frame up to this realtime has been read
+  void catch_up() const;
 };
 
 double percentile(std::vector<double> v, double p);
