@@ -4,55 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config/lex_command.h"
+
 namespace vigil::track {
 
 net::Result<std::vector<std::string>> split_command(std::string_view line) {
-  std::vector<std::string> words;
-  std::string word;
-  bool in_word = false;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    const char c = line[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      if (in_word) words.push_back(std::exchange(word, {}));
-      in_word = false;
-      ++i;
-      continue;
-    }
-    in_word = true;
-    if (c == '\'') {
-      const std::size_t end = line.find('\'', i + 1);
-      if (end == std::string_view::npos) return net::Error{0, "unterminated ' in command"};
-      word.append(line.substr(i + 1, end - i - 1));
-      i = end + 1;
-    } else if (c == '"') {
-      ++i;
-      bool closed = false;
-      while (i < line.size()) {
-        const char q = line[i];
-        if (q == '"') {
-          closed = true;
-          ++i;
-          break;
-        }
-        if (q == '\\' && i + 1 < line.size() && (line[i + 1] == '"' || line[i + 1] == '\\')) {
-          word.push_back(line[i + 1]);
-          i += 2;
-          continue;
-        }
-        word.push_back(q);
-        ++i;
-      }
-      if (!closed) return net::Error{0, "unterminated \" in command"};
-    } else if (c == '\\' && i + 1 < line.size()) {
-      word.push_back(line[i + 1]);
-      i += 2;
-    } else {
-      word.push_back(c);
-      ++i;
-    }
-  }
-  if (in_word) words.push_back(std::move(word));
+  std::vector<std::string> words = config::split_command(line);
   if (words.empty()) return net::Error{0, "empty command"};
   return words;
 }

@@ -4,7 +4,7 @@
 // words itself (quotes group words) and execs the first word directly, searching PATH when the
 // name has no '/'. vigil does the same, so quoting and PATH behave identically.
 //
-//   auto words = split_command("chk_port 'two words' \"x\\\"y\"");   // {chk_port, two words, x"y}
+//   auto words = split_command("chk_port 'two words' a'b'c");      // {chk_port, two words, abc}
 //   auto path = find_executable(words->front(), getenv("PATH"));     // "/usr/local/bin/chk_port"
 #pragma once
 
@@ -17,9 +17,8 @@
 
 namespace vigil::track {
 
-// Splits on blanks (space, tab). '...' keeps everything literally; "..." keeps everything but
-// honours \" and \\; outside quotes a backslash escapes the next character. Adjacent quoted and
-// unquoted parts join into one word (a'b'c → abc). Errors: unterminated quote, empty command.
+// config::split_command (config/lex_command.h: keepalived 2.2.7's escape pass, then words with
+// '…'/"…" grouping; an unterminated quote runs to the end). Error: no word at all.
 net::Result<std::vector<std::string>> split_command(std::string_view line);
 
 // The file exec would run for `name`: itself when it contains '/', otherwise the first PATH entry
