@@ -24,13 +24,14 @@ namespace {
 // Measured with bench_tracking (500 scripts at 1 s, 2 cores; the cost is kernel work: clone, the
 // wake-up of the CPU the child lands on, the reap, ~15 µs per loop wake-up on this VM):
 //   batches of 2, one wake-up per exit:      ~700 wake-ups/s, vigild 2.8 % of a core (quiet)
-//   batches of 10, exits paced (this):        ~50 timer wake-ups/s, 1.2–1.6 % (load 1–5)
-//   batches of 5, exits paced:               ~100 wake-ups/s, ~0.3 % more than 10 at load 5
-// The price is start lateness inside a batch: the later scripts of a batch wait for the earlier
-// clones, and under load for the children that take the CPU (queued after the wake-up p50
-// 0.1 ms quiet, ~1.5 ms at load 5; p99 1–4 ms) — well inside the 10 ms goal.
-constexpr std::size_t kBatch = 10;
-constexpr Duration kBatchSpacing = std::chrono::milliseconds(20);
+//   batches of 5, exits paced (this):        ~100 wake-ups/s, runner 1.4–1.7 % (load 1.7–2.3)
+//   batches of 10, exits paced:               ~60 wake-ups/s, runner 1.2–1.5 %, same runs
+// The price of a batch is start lateness: its later scripts wait for the earlier clones and, on a
+// busy machine, for the children that take the CPU. In the same A/B runs batches of 5 kept p99
+// at 1.5–1.6 ms and no start later than 10 ms; batches of 10 had p99 2.6–5 ms and, in one run of
+// three, 10–58 starts of 10,000 later than 10 ms (vigil descheduled mid-batch for up to 44 ms).
+constexpr std::size_t kBatch = 5;
+constexpr Duration kBatchSpacing = std::chrono::milliseconds(10);
 constexpr Duration kStartSpacing = std::chrono::milliseconds(1);  // scripts added after start()
 }  // namespace
 

@@ -18,7 +18,7 @@
 // script: children are only watched through SIGCHLD, and scripts get /dev/null, not pipes, so a
 // grandchild that outlives its parent holds nothing vigil waits on.
 //
-// First runs are spread in batches of 10: batch k of n/10 starts k × min(20 ms, interval/(n/10))
+// First runs are spread in batches of 5: batch k of n/5 starts k × min(10 ms, interval/(n/5))
 // after start(), so 500 scripts with the same interval neither fork in the same millisecond nor
 // wake the loop 500 times a second for their timers (fixed rate keeps the batches together; the
 // loop reaps their exits at the next batch's wake-up, see script_runner.cc).
