@@ -247,6 +247,15 @@ std::chrono::milliseconds Engine::stop_phase1() {
   if (stopped_) return std::chrono::milliseconds(0);
   stopped_ = true;
   monitor_task_.cancel();
+  // Every master's priority-0 advert first, one sendmmsg burst per interface: the backups' skew
+  // timers start when it arrives, and stepping 1,000 state machines in between (log lines, VIP
+  // removals, timers) held the last one back by milliseconds. Their own advert finds it sent.
+  for (auto& in : instances_) {
+    if (in->fsm.state() != vrrp::State::master) continue;
+    send_advert(*in, vrrp::Priority{vrrp::Priority::kStop});
+    in->stop_advert_sent = true;
+  }
+  flush_adverts();
   for (auto& in : instances_) retire(*in);
   flush_adverts();  // every priority-0 advert goes out; then the VIPs, in one batch
   flush_netlink();

@@ -32,7 +32,13 @@ void Engine::step(RtInstance& in, const vrrp::Event& ev) {
 
 void Engine::perform(RtInstance& in, const vrrp::Action& a) {
   switch (a.kind) {
-    case ActionKind::send_advert: send_advert(in, a.priority); break;
+    case ActionKind::send_advert:
+      if (a.priority.is_stop() && in.stop_advert_sent) {  // stop_phase1 sent it already
+        in.stop_advert_sent = false;
+        break;
+      }
+      send_advert(in, a.priority);
+      break;
     case ActionKind::arm_timer: arm(in, a.timer, a.deadline); break;
     case ActionKind::cancel_timer: in.timers[vrrp::index(a.timer)].cancel(); break;
     case ActionKind::install_vips:

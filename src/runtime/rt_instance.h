@@ -129,6 +129,7 @@ struct RtInstance {
   bool usable() const { return (link_up || dont_track_primary) && has_source; }
   bool send_failing = false;                     // log a send error once until a send works
   bool garp_failing = false;                     // the same for GARPs/NAs
+  bool stop_advert_sent = false;                 // stop_phase1 sent the priority-0 advert ahead
 
   std::array<event::TaskHandle, vrrp::kTimerCount> timers{};
   vrrp::RxCounters rx{};

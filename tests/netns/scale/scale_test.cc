@@ -72,6 +72,8 @@ TEST(Scale, TwoHundredInstancesGracefulStopMovesEveryVip) {
   // priority-0 adverts; margin 200 ms for 200 transitions (netlink, GARPs, log lines) and the
   // poll of the address lists on a loaded 2-core machine.
   const double limit_ms = (256.0 - 100) / 256 * w.interval_ms + 200;
+  WireCapture cap(lab);
+  const auto rt0 = realtime_ns();
   const auto t0 = Clock::now();
   a.term();
   double took = -1;
@@ -85,6 +87,11 @@ TEST(Scale, TwoHundredInstancesGracefulStopMovesEveryVip) {
   ASSERT_GE(took, 0) << "backup owns " << lab.vip_count("b") << " of " << w.instances << " VIPs after 5 s";
   EXPECT_LE(took, limit_ms);
   EXPECT_TRUE(a.wait_exit(5s));
+  // Exactly one priority-0 advert per instance (sent ahead of the state machines' stop, which
+  // must not send a second), and the backup took every VRID over.
+  const auto zero = cap.priority_zero_after(rt0);
+  EXPECT_EQ(zero.count, static_cast<std::size_t>(w.instances));
+  EXPECT_EQ(cap.first_with_priority_after(100, rt0).count, static_cast<std::size_t>(w.instances));
 }
 
 }  // namespace
