@@ -47,6 +47,7 @@ bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds tim
 
 using vigil::testing::pid_in;     // tests/netns/lib
 using vigil::testing::read_file;
+using vigil::testing::bound_unix_datagram;
 void write_file(const std::string& path, const std::string& text);
 bool alive(pid_t pid);          // exists and is not a zombie
 pid_t parent_of(pid_t pid);     // from /proc/<pid>/stat, 0 if gone

@@ -134,12 +134,8 @@ TEST_F(ProcessSettingsTest, ReloadCheckConfigTestsTheNewFileInAChildFirst) {
 // test's datagram socket. Idents carry the instance name; the child logs to LOG_LOCAL1.
 TEST_F(ProcessSettingsTest, SyslogDatagramsCarryKeepalivedIdents) {
   const std::string sock_path = dir_.file("log.sock");
-  const int sock = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  ASSERT_GE(sock, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock_path.c_str());
-  ASSERT_EQ(::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const int sock = bound_unix_datagram(sock_path);
+  ASSERT_GE(sock, 0) << "cannot bind " << sock_path;
   const int big = 4 << 20;
   ::setsockopt(sock, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big);
 

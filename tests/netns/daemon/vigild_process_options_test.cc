@@ -81,12 +81,8 @@ TEST_F(VigildProcess, BrokenConfigOnReloadIsReportedAndOldOneKept) {
 // STOPPING=1 on stop — read from a datagram socket standing in for systemd.
 TEST_F(VigildProcess, SystemdNotifications) {
   const std::string sock_path = dir_.file("notify.sock");
-  const int sock = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  ASSERT_GE(sock, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock_path.c_str());
-  ASSERT_EQ(::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const int sock = bound_unix_datagram(sock_path);
+  ASSERT_GE(sock, 0) << "cannot bind " << sock_path;
   std::vector<std::string> got;
   auto receive = [&] {
     char buf[256];

@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -58,6 +59,19 @@ std::optional<pid_t> pid_in(const std::string& pidfile) {
   } catch (...) {
   }
   return std::nullopt;
+}
+
+int bound_unix_datagram(const std::string& path) {
+  const int sock = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (sock < 0) return -1;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+  if (::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(sock);
+    return -1;
+  }
+  return sock;
 }
 
 Netns::Netns(std::string name) : name_(std::move(name)) { sh("ip netns add " + name_); }

@@ -63,6 +63,9 @@ std::string read_file(const std::string& path);
 // The pid in a pidfile: a complete line ("1234\n") holding a positive number; nullopt while the
 // file is missing, empty or half-written.
 std::optional<pid_t> pid_in(const std::string& pidfile);
+// A non-blocking AF_UNIX datagram socket bound at `path` (standing in for systemd's notify socket
+// or /dev/log); -1 when it cannot be made or bound. The caller closes it.
+int bound_unix_datagram(const std::string& path);
 
 // One network namespace, deleted (with everything in it) on destruction.
 class Netns {
