@@ -6,7 +6,7 @@ set -euo pipefail
 VIGIL_PACKAGES=(
   # build
   cmake ninja-build g++ clang libclang-rt-14-dev pkg-config
-  libfmt-dev nlohmann-json3-dev libmnl-dev libsystemd-dev
+  libfmt-dev nlohmann-json3-dev libmnl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libev-dev
   # real networks and the real thing to interoperate with
