@@ -44,13 +44,18 @@ InstanceStats stats_of(const runtime::InstanceView& v) {
 
 EngineRuntime::EngineRuntime(event::Loop& loop, Logger& log)
     : log_(log), engine_(loop, [&log](vrrp::LogLevel level, std::string_view m) {
+        // The engine's text as it is (no copy through a format string); detail lines only with -D.
         switch (level) {
-          case vrrp::LogLevel::debug: log.detail("{}", m); break;
-          case vrrp::LogLevel::info: log.info("{}", m); break;
-          case vrrp::LogLevel::warning: log.warning("{}", m); break;
-          case vrrp::LogLevel::error: log.error("{}", m); break;
+          case vrrp::LogLevel::debug:
+            if (log.detail() > 0) log.log(LogLevel::info, m);
+            break;
+          case vrrp::LogLevel::info: log.log(LogLevel::info, m); break;
+          case vrrp::LogLevel::warning: log.log(LogLevel::warning, m); break;
+          case vrrp::LogLevel::error: log.log(LogLevel::err, m); break;
         }
-      }) {}
+      }) {
+  engine_.set_debug_logging(log.detail() > 0);
+}
 
 void EngineRuntime::start(RunConfig cfg) {
   config_ = std::move(cfg);

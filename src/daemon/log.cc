@@ -23,12 +23,24 @@ void Logger::log(LogLevel level, std::string_view message) {
 }
 
 std::string console_line(std::chrono::system_clock::time_point when, std::string_view message) {
+  // The stamp changes once a second: a mass takeover logs thousands of lines within it, so it is
+  // made once per second (per thread) rather than with localtime_r + strftime per line.
+  struct Stamp {
+    std::time_t second = -1;
+    char text[64];
+    std::size_t size = 0;
+  };
+  thread_local Stamp stamp;
   const std::time_t t = std::chrono::system_clock::to_time_t(when);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char stamp[64];
-  const std::size_t n = std::strftime(stamp, sizeof stamp, "%a %b %e %H:%M:%S %Y", &tm);
-  std::string line(stamp, n);
+  if (t != stamp.second) {
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    stamp.size = std::strftime(stamp.text, sizeof stamp.text, "%a %b %e %H:%M:%S %Y", &tm);
+    stamp.second = t;
+  }
+  std::string line;
+  line.reserve(stamp.size + 2 + message.size() + 1);
+  line.append(stamp.text, stamp.size);
   line += ": ";
   line += message;
   line += '\n';

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <thread>
 
 namespace vigil::daemon {
 
@@ -51,11 +52,18 @@ void LineQueue::push_pending_notice(const NoticeFn& notice) {
 
 std::optional<std::size_t> LineQueue::take(std::span<char> buf) {
   std::unique_lock lock(mu_);
+  if (taken_ >= lines_.size() && !closed_ && !paused_ && !lingered_ && limits_.linger.count() > 0) {
+    lingered_ = true;
+    lock.unlock();
+    std::this_thread::sleep_for(limits_.linger);  // see Limits::linger
+    lock.lock();
+  }
   waiting_ = true;
   parked_.notify_all();
   ready_.wait(lock, [this] { return !paused_ && (taken_ < lines_.size() || closed_); });
   waiting_ = false;
   if (taken_ >= lines_.size()) return std::nullopt;
+  lingered_ = false;
   const std::string& line = lines_[taken_++];
   const std::size_t n = std::min(line.size(), buf.size());
   std::memcpy(buf.data(), line.data(), n);

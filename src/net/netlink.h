@@ -11,10 +11,12 @@
 // no hidden threads), so we decide how requests are batched and how acks are matched. The
 // reply parser is ours (netlink_message.h) so it can be fuzzed on plain bytes.
 //
-// Batching: requests go out many per sendmsg() (each with NLM_F_ACK and its own sequence
-// number); the kernel handles them in order and acks each. Acks are matched back to requests by
-// sequence number, so one bad request reports its own errno (and the kernel's extended-ack
-// message) while the others succeed. Chunks are bounded so the acks always fit the socket buffer.
+// Batching: requests go out many per sendmsg(), each with its own sequence number; the kernel
+// handles them in order. Only the last of a chunk carries NLM_F_ACK: the kernel reports the
+// others only when they fail, so one reply datagram confirms a whole chunk of successes, and
+// errors are matched back to their requests by sequence number — one bad request reports its
+// own errno (and the kernel's extended-ack message) while the others succeed. Chunks are bounded
+// so the replies always fit the socket buffer.
 //
 // The socket is blocking with a receive timeout (kReplyTimeout): rtnetlink answers synchronously,
 // and a missing reply is reported as ETIMEDOUT instead of hanging the daemon.

@@ -84,6 +84,8 @@ class Engine {
   std::chrono::milliseconds stop_phase1();
   // -V (--dont-release-vrrp): stopping leaves VIPs, virtual routes and rules in place.
   void keep_addresses_on_stop(bool keep) { keep_on_stop_ = keep; }
+  // Whether LogLevel::debug lines are wanted (-D): when not, they are not even formatted.
+  void set_debug_logging(bool on) { debug_logging_ = on; }
   // A configured interface does not exist and `dynamic_interfaces` is off: keepalived's
   // "Non-existent interface specified in configuration", exit CONFIG (2).
   bool missing_interface() const { return missing_interface_; }
@@ -220,6 +222,7 @@ class Engine {
   };
   std::map<int, LinkDebounce> debounce_;
   bool keep_on_stop_ = false;
+  bool debug_logging_ = true;
 };
 
 }  // namespace vigil::runtime

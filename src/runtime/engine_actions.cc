@@ -42,11 +42,11 @@ void Engine::perform(RtInstance& in, const vrrp::Action& a) {
     case ActionKind::arm_timer: arm(in, a.timer, a.deadline); break;
     case ActionKind::cancel_timer: in.timers[vrrp::index(a.timer)].cancel(); break;
     case ActionKind::install_vips:
-      log(LogLevel::debug, fmt::format("({}) setting VIPs.", in.name));
+      if (debug_logging_) log(LogLevel::debug, fmt::format("({}) setting VIPs.", in.name));
       change_vips(in, true);
       break;
     case ActionKind::remove_vips:
-      log(LogLevel::debug, fmt::format("({}) removing VIPs.", in.name));
+      if (debug_logging_) log(LogLevel::debug, fmt::format("({}) removing VIPs.", in.name));
       change_vips(in, false);
       break;
     case ActionKind::send_garp: send_garps(in, a.count); break;
@@ -55,7 +55,9 @@ void Engine::perform(RtInstance& in, const vrrp::Action& a) {
     case ActionKind::install_rules: change_routes(in, true, true); break;
     case ActionKind::remove_rules: change_routes(in, false, true); break;
     case ActionKind::state_changed: on_state_changed(in, a); break;
-    case ActionKind::log: log(a.level, vrrp::format_log(a, in.name)); break;
+    case ActionKind::log:
+      if (a.level != LogLevel::debug || debug_logging_) log(a.level, vrrp::format_log(a, in.name));
+      break;
     case ActionKind::notify:
     case ActionKind::notify_priority:
     case ActionKind::notify_master_rx_lower_pri: notify(in, a); break;

@@ -50,6 +50,7 @@ void Engine::send_garps(RtInstance& in, std::uint32_t count) {
     return;
   }
   for (const auto& spec : in.vip_specs) {
+    if (!debug_logging_) break;
     if (spec.ifindex != in.ifindex) continue;  // a VIP on another interface: its own GARPs are not ours
     log(LogLevel::debug, fmt::format("({}) Sending/queueing {} on {} for {}", in.name,
                                      spec.address.is_v4() ? "gratuitous ARPs" : "Unsolicited Neighbour Adverts",

@@ -5,6 +5,8 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -159,6 +161,44 @@ TEST_F(NetlinkTest, BatchOfHundredAcksEachAndMatchesTheBadOne) {
     if (a.value("local", "").rfind("10.99.10.", 0) == 0) ++ours;
   }
   EXPECT_EQ(ours, kCount);
+}
+
+// Only the last request of each chunk (Netlink::kMaxPerSend) asks for an ack; the others are
+// reported by the kernel only when they fail. Failures at a chunk's first and last place, at
+// the start of the next chunk and at the very end are each matched to their own request.
+TEST_F(NetlinkTest, ChunkedBatchMatchesFailuresAtChunkEdges) {
+  constexpr std::size_t kPer = Netlink::kMaxPerSend;
+  constexpr std::size_t kCount = 2 * kPer + 44;
+  const std::vector<std::size_t> bad = {0, kPer - 1, kPer, 2 * kPer - 1, kCount - 1};
+  auto is_bad = [&](std::size_t i) { return std::find(bad.begin(), bad.end(), i) != bad.end(); };
+  NetlinkBatch b = nl->batch();
+  for (std::size_t i = 0; i < kCount; ++i) {
+    auto addr = "10.97." + std::to_string(i / 250) + "." + std::to_string(1 + i % 250);
+    // A refused request: the interface does not exist.
+    b.add(Op::add, AddressSpec{.ifindex = is_bad(i) ? 999999 : eth0, .address = ip(addr), .prefix = 32});
+  }
+  auto r = nl->commit(b);
+  ASSERT_TRUE(r) << r.error().str();
+  ASSERT_EQ(r->size(), kCount);
+  for (std::size_t i = 0; i < kCount; ++i) {
+    if (is_bad(i)) {
+      ASSERT_FALSE((*r)[i]) << i;
+      EXPECT_EQ((*r)[i].error().code, ENODEV) << i;
+    } else {
+      EXPECT_TRUE((*r)[i]) << i << ": " << (*r)[i].error().str();
+    }
+  }
+  // The same batch again: every add of the good ones now fails with EEXIST, each reported.
+  auto again = nl->commit(b);
+  ASSERT_TRUE(again) << again.error().str();
+  for (std::size_t i = 0; i < kCount; ++i) {
+    ASSERT_FALSE((*again)[i]) << i;
+    EXPECT_EQ((*again)[i].error().code, is_bad(i) ? ENODEV : EEXIST) << i;
+  }
+  // And a later single request is not confused by anything left over.
+  EXPECT_TRUE(nl->execute(build_address(Op::add, AddressSpec{.ifindex = eth0, .address = ip("10.96.0.1"),
+                                                              .prefix = 32},
+                                        nl->ifa_proto_supported())));
 }
 
 // Prints what batching buys (one sendmsg per 128 requests vs one round trip each); asserts only

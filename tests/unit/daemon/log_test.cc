@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <ctime>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -41,6 +42,23 @@ TEST(DaemonLog, ConsoleFormatMatchesKeepalived) {
   ASSERT_GT(line.size(), 26u);
   EXPECT_EQ(line.substr(24, 2), ": ");
   EXPECT_TRUE(line.ends_with(": Stopping\n"));
+}
+
+// The stamp is made once per second and reused: lines within one second and across a second
+// boundary carry exactly what localtime_r + strftime give for their own time.
+TEST(DaemonLog, ConsoleStampIsRightWithinAndAcrossSeconds) {
+  auto expected = [](std::chrono::system_clock::time_point when) {
+    const std::time_t t = std::chrono::system_clock::to_time_t(when);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char stamp[64];
+    const std::size_t n = std::strftime(stamp, sizeof stamp, "%a %b %e %H:%M:%S %Y", &tm);
+    return std::string(stamp, n) + ": x\n";
+  };
+  const auto base = std::chrono::system_clock::from_time_t(1795000000);  // a whole second
+  for (auto offset : {0ms, 1ms, 999ms, 1000ms, 1500ms, 61000ms, 0ms, 86400000ms}) {
+    EXPECT_EQ(console_line(base + offset, "x"), expected(base + offset)) << offset.count();
+  }
 }
 
 TEST(DaemonLog, ChildLogFileName) {
@@ -284,6 +302,41 @@ TEST(DaemonLogQueue, PauseParksTheWriterUntilResume) {
   EXPECT_EQ(written.load(), 2);
   q.close();
   writer.join();
+}
+
+// A writer that just wrote lines lingers (Limits::linger) before it sleeps on the condition
+// variable: lines pushed meanwhile are written in order all the same, and a fork() pause still
+// parks it within the linger.
+TEST(DaemonLogQueue, LingeringWriterLosesNothingAndStillParks) {
+  LineQueue q({.linger = 20ms});
+  auto notice = [](std::uint64_t) { return std::string(); };
+  std::mutex mu;
+  std::vector<std::string> out;
+  std::thread writer([&] {
+    char buf[64];
+    while (auto n = q.take(buf)) {
+      {
+        std::lock_guard lock(mu);
+        out.emplace_back(buf, *n);
+      }
+      q.done();
+    }
+  });
+  q.push("0", notice);
+  ASSERT_TRUE(q.wait_drained(2s));  // written: the writer now lingers, then waits
+  for (int i = 1; i < 100; ++i) q.push(std::to_string(i), notice);
+  ASSERT_TRUE(q.wait_drained(2s));
+  // Parked within the linger (20 ms) plus scheduling: 2 s is far above both.
+  ASSERT_TRUE(q.pause(2s));
+  q.push("100", notice);
+  EXPECT_EQ(q.size(), 1u);  // parked: not taken
+  q.resume();
+  ASSERT_TRUE(q.wait_drained(2s));
+  q.close();
+  writer.join();
+  std::lock_guard lock(mu);
+  ASSERT_EQ(out.size(), 101u);
+  for (int i = 0; i <= 100; ++i) EXPECT_EQ(out[static_cast<std::size_t>(i)], std::to_string(i));
 }
 
 }  // namespace
