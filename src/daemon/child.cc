@@ -7,15 +7,17 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <memory>
 #include <string>
 
+#include "daemon/child_link.h"
+#include "daemon/config_loader.h"
 #include "daemon/dump_files.h"
 #include "daemon/engine_runtime.h"
 #include "daemon/exit_codes.h"
 #include "daemon/log.h"
 #include "daemon/log_setup.h"
+#include "daemon/pidfile.h"
 #include "daemon/process_paths.h"
 #include "daemon/runtime.h"
 #include "daemon/signal_names.h"
@@ -29,48 +31,68 @@ namespace {
 using event::Fired;
 using event::TaskHandle;
 
+ChildReport report_of(const LoadResult& loaded) {
+  ChildReport r;
+  if (loaded.settings) r.settings = *loaded.settings;
+  if (loaded.config) {
+    r.usable = true;
+    r.has_instances = loaded.config->has_instances;
+    r.settings = loaded.config->settings;
+    r.router_id = loaded.config->router_id;
+    r.child_wait_time = loaded.config->child_wait_time;
+  }
+  return r;
+}
+
+// keepalived refuses a file that would rename the process's namespace or instance (a restart is
+// needed): logged, and the file is treated as unusable.
+bool renames_process(const LoadResult& loaded, const Options& options, const ProcessNames& names,
+                     Logger& log) {
+  if (!loaded.config) return false;
+  const ProcessSettings& s = loaded.config->settings;
+  const char* what = nullptr;
+  if (s.instance != names.instance) {
+    what = "instance name";
+  } else if (options.net_namespace.empty() && s.net_namespace != names.net_namespace) {
+    what = "network namespace";
+  }
+  if (what == nullptr) return false;
+  log.error("Cannot change {} at a reload - please restart keepalived", what);
+  return true;
+}
+
+// Sends `kind` with the report and, for a usable configuration, its files in a memfd.
+void report_to_parent(int link, char kind, const ChildReport& report, const FileTexts* files) {
+  const int fd = files != nullptr ? snapshot_to_memfd(*files) : -1;
+  (void)send_message(link, kind, encode_report(report), fd);
+  if (fd >= 0) ::close(fd);
+}
+
 class VrrpChild {
  public:
-  VrrpChild(const ChildSetup& setup, Logger& log, event::Loop& loop, VrrpRuntime& runtime)
-      : setup_(setup), log_(log), loop_(loop), runtime_(runtime) {}
+  VrrpChild(const ChildSetup& setup, ConfigLoader& loader, Pidfile& pidfile, Logger& log,
+            event::Loop& loop, VrrpRuntime& runtime)
+      : setup_(setup), loader_(loader), pidfile_(pidfile), log_(log), loop_(loop), runtime_(runtime) {}
 
-  // Loads the config and starts the runtime; returns an exit code if the child cannot run.
-  std::optional<int> start() {
-    // The parent's checked configuration came with fork(): the child runs exactly the text the
-    // parent validated (keepalived's in-memory copy) without parsing it again. Once a child has
-    // had the model the parent keeps only the files' bytes: a respawned child parses those.
-    // Without either (the file did not check out) the child reads the file to report why, and
-    // exits CONFIG.
-    RunConfig cfg;
-    if (setup_.config != nullptr && setup_.config->model) {
-      cfg = std::move(*setup_.config);
-    } else {
-      std::shared_ptr<const FileTexts> checked = setup_.config ? setup_.config->files : nullptr;
-      auto loaded = setup_.loader->load(setup_.options->config_file, std::move(checked));
-      if (!loaded.config) {
-        for (const auto& m : loaded.messages) log_.error("{}", m);
-        log_.error("VRRP child process: configuration '{}' cannot be used", setup_.options->config_file);
-        return kExitConfig;
-      }
-      if (setup_.config == nullptr) {
-        for (const auto& m : loaded.messages) log_.error("{}", m);
-      }
-      cfg = std::move(*loaded.config);
-    }
-    cfg.files.reset();  // the parent's business
+  // Starts the runtime with the configuration read at start; an exit code if it cannot run.
+  std::optional<int> start(RunConfig cfg, const ProcessNames& names) {
+    names_ = names;
+    cfg.files.reset();  // sent to the parent already
     settings_ = cfg.settings;
     runtime_.start(std::move(cfg));
     trim_soon();
     if (runtime_.missing_interface()) return kExitConfig;  // keepalived: no dynamic_interfaces → exit 2
     install_signals();
-    listen_to_parent();
-    tell_parent(kNotifyLoaded);
+    handles_.push_back(loop_.add_read(setup_.link_fd, [this](const Fired& f) {
+      if (f.reason == event::Reason::ready) read_link();
+    }, {}, {.persistent = true}));
+    tell_parent(kReportLoaded);
     return std::nullopt;
   }
 
   void finish() {
     runtime_.stop_phase2();
-    setup_.vrrp_pidfile->remove();
+    pidfile_.remove();
     log_.info("Stopped");
   }
 
@@ -86,106 +108,37 @@ class VrrpChild {
     handles_.push_back(loop_.add_signal(json_signal(), [this](const Fired&) { dump_json(); }));
   }
 
-  // The control pipe (child.h). Whatever is in it was meant for a child that died: dropped.
-  void listen_to_parent() {
-    if (setup_.control_fd < 0) return;
-    char buf[256];
-    while (::read(setup_.control_fd, buf, sizeof buf) > 0) {
-    }
-    handles_.push_back(loop_.add_read(setup_.control_fd, [this](const Fired& f) { on_control(f); }, {},
-                                      {.persistent = true}));
-  }
-
-  void on_control(const Fired& f) {
-    if (f.reason == event::Reason::ready) read_control();
-  }
-
-  // Also called before acting on a signal the parent forwarded: the parent wrote its verdict
-  // before forwarding it, so a dump asked for after a reload shows the reloaded configuration.
-  void read_control() {
-    if (setup_.control_fd < 0) return;
-    char buf[256];
-    for (;;) {
-      const ssize_t n = ::read(setup_.control_fd, buf, sizeof buf);
-      if (n <= 0) break;
-      control_.append(buf, static_cast<std::size_t>(n));
-    }
-    std::size_t used = 0;
-    while (used < control_.size()) {
-      const char what = control_[used];
-      if (what == kControlParse) {
-        parse_for_reload();
-        used += 1;
-      } else if (what == kControlDrop) {
-        if (!pending_.empty()) pending_.pop_front();
-        used += 1;
-      } else if (what == kControlApply) {
-        std::uint64_t fp = 0;
-        if (control_.size() - used < 1 + sizeof fp) break;  // the rest is on its way
-        std::memcpy(&fp, control_.data() + used + 1, sizeof fp);
-        used += 1 + sizeof fp;
-        apply_parsed(fp);
-      } else {
-        used += 1;  // not ours: skip
-      }
-    }
-    control_.erase(0, used);
-  }
-
-  // 'P': read the file while the parent checks it; hold the result for its verdict.
-  void parse_for_reload() {
-    if (stopping_) return;
-    pending_.push_back(setup_.loader->load(setup_.options->config_file));
-  }
-
-  // 'Y': the parent checked files with fingerprint `fp`.
-  void apply_parsed(std::uint64_t fp) {
-    if (pending_.empty()) return;
-    LoadResult loaded = std::move(pending_.front());
-    pending_.pop_front();
-    if (stopping_) return;
-    log_.info("Reloading");
-    for (const auto& m : loaded.messages) log_.error("{}", m);
-    if (!loaded.config) {
-      log_.error("Reload failed: configuration '{}' cannot be used - keeping the current one",
-                 setup_.options->config_file);
-    } else if (!loaded.config->files || fingerprint(*loaded.config->files) != fp) {
-      log_.error("Reload failed: configuration '{}' changed while it was checked - keeping the current "
-                 "one; reload again",
-                 setup_.options->config_file);
-    } else {
-      settings_ = loaded.config->settings;
-      loaded.config->files.reset();
-      runtime_.reload(std::move(*loaded.config));
-      loaded = {};
-      trim_soon();
-    }
-    tell_parent(kNotifyReloaded);
-  }
-
-  void tell_parent(char what) {
-    if (setup_.notify_fd < 0) return;
-    while (::write(setup_.notify_fd, &what, 1) < 0 && errno == EINTR) {
+  // The parent's orders. Also called before acting on a signal the parent forwarded: it wrote
+  // 'H' before forwarding, so a dump asked for after a reload shows the reloaded configuration.
+  void read_link() {
+    LinkMessage m;
+    while (receive_message(setup_.link_fd, m, /*wait=*/false) == Received::message) {
+      if (m.fd >= 0) ::close(m.fd);
+      if (m.kind == kOrderReload) reload();
+      if (m.kind == kOrderQuit) stop();
     }
   }
 
+  void tell_parent(char what) { (void)send_message(setup_.link_fd, what); }
+
+  // One parse; the running configuration stays unless the new file is usable and keeps the
+  // process's names. The parent hears 'R' (with the new settings and files) or 'F'.
   void reload() {
     if (stopping_) return;
-    log_.info("Reloading");
-    auto loaded = setup_.loader->load(setup_.options->config_file);
+    auto loaded = loader_.load(setup_.options->config_file);
     for (const auto& m : loaded.messages) log_.error("{}", m);
-    if (loaded.config) {
-      settings_ = loaded.config->settings;
-      loaded.config->files.reset();
-      runtime_.reload(std::move(*loaded.config));
-      loaded = {};
-      trim_soon();
-    } else {
-      // The parent checked the file before signalling us; it changed again since. Keep running.
-      log_.error("Reload failed: configuration '{}' cannot be used - keeping the current one",
-                 setup_.options->config_file);
+    if (!loaded.config || renames_process(loaded, *setup_.options, names_, log_)) {
+      tell_parent(kReportReloadFailed);
+      return;
     }
-    tell_parent(kNotifyReloaded);
+    log_.info("Reloading");
+    const ChildReport report = report_of(loaded);
+    std::shared_ptr<const FileTexts> files = std::move(loaded.config->files);
+    settings_ = loaded.config->settings;
+    runtime_.reload(std::move(*loaded.config));
+    loaded = {};
+    report_to_parent(setup_.link_fd, kReportReloaded, report, files.get());
+    trim_soon();
   }
 
   // What only building the runtime needed (most of the model: runtime.h compact()) goes, and
@@ -219,16 +172,16 @@ class VrrpChild {
     ::malloc_trim(0);
   }
 
-  DumpPaths paths() const { return dump_paths(std::getenv("TMPDIR"), settings_, setup_.names); }
+  DumpPaths paths() const { return dump_paths(std::getenv("TMPDIR"), settings_, names_); }
 
   void dump_data() {
-    read_control();
+    read_link();
     log_.info("Printing VRRP data for process({}) on signal", ::getpid());
     write_dump(paths().data, runtime_.dump_data());
   }
 
   void dump_stats(bool clear) {
-    read_control();
+    read_link();
     log_.info("Printing {}VRRP stats for process({}) on signal", clear ? "and clearing " : "",
               ::getpid());
     // One vigil line after keepalived's per-instance blocks, unindented: the exporters that
@@ -239,31 +192,99 @@ class VrrpChild {
   }
 
   void dump_json() {
-    read_control();
+    read_link();
     log_.info("Printing VRRP as json for process({}) on signal", ::getpid());
     if (auto text = runtime_.dump_json()) write_dump(paths().json, *text);
   }
 
   const ChildSetup& setup_;
+  ConfigLoader& loader_;
+  Pidfile& pidfile_;
   Logger& log_;
   event::Loop& loop_;
   VrrpRuntime& runtime_;
   std::vector<TaskHandle> handles_;
   TaskHandle linger_;
   TaskHandle trim_;
-  std::string control_;              // control pipe bytes not yet acted on
-  std::deque<LoadResult> pending_;   // read at 'P', waiting for the parent's verdict
   ProcessSettings settings_;
+  ProcessNames names_;
   bool stopping_ = false;
 };
 
-int child_main(ChildSetup& setup) {
-  Logger log(setup.options->log_detail);
-  configure_logger(log, *setup.options, ProcessRole::vrrp_child, setup.names);
+// Reads the configuration the way `setup.how` says. `names` gets the names the child runs under.
+LoadResult read_configuration(const ChildSetup& setup, ConfigLoader& loader, ProcessNames& names,
+                              std::string& fatal) {
+  const Options& o = *setup.options;
+  std::shared_ptr<const FileTexts> snapshot;
+  if (setup.how == ChildStart::respawn && setup.snapshot_fd >= 0) {
+    if (auto files = snapshot_from_fd(setup.snapshot_fd)) {
+      snapshot = std::make_shared<const FileTexts>(std::move(*files));
+    }
+  }
+  if (setup.snapshot_fd >= 0) ::close(setup.snapshot_fd);
+  LoadResult loaded = loader.load(o.config_file, std::move(snapshot));
+  if (setup.how != ChildStart::first) return loaded;
+  names = process_names(o, loaded.settings.value_or(ProcessSettings{}));
+  // `net_namespace NAME` in the file (and no -s): enter it, then read the file again there —
+  // its interface names are the namespace's.
+  if (o.net_namespace.empty() && !names.net_namespace.empty()) {
+    if (!enter_network_namespace(names.net_namespace, fatal)) return loaded;
+    loaded = loader.load(o.config_file);
+  }
+  return loaded;
+}
 
-  if (auto written = setup.vrrp_pidfile->write_pid(::getpid()); !written) {
+int child_main(ChildSetup& setup) {
+  const Options& o = *setup.options;
+  // Orders meant for a child that died are still in the link: dropped.
+  for (LinkMessage m; receive_message(setup.link_fd, m, false) == Received::message;) {
+    if (m.fd >= 0) ::close(m.fd);
+  }
+  auto loader = make_config_loader(o);
+  ProcessNames names = setup.names;
+  std::string fatal;
+  LoadResult loaded = read_configuration(setup, *loader, names, fatal);
+
+  Logger log(o.log_detail);
+  configure_logger(log, o, ProcessRole::vrrp_child, names);
+  if (!fatal.empty()) {
+    log.error("{}", fatal);
+    return kExitFatal;
+  }
+  // A configuration that runs may still carry warnings (an unknown keyword…), as keepalived
+  // logs them at start; one that cannot run gets its errors.
+  for (const auto& m : loaded.messages) {
+    if (loaded.config) {
+      log.warning("{}", m);
+    } else {
+      log.error("{}", m);
+    }
+  }
+  if (setup.how != ChildStart::first && renames_process(loaded, o, setup.names, log)) loaded.config.reset();
+
+  const ChildReport report = report_of(loaded);
+  report_to_parent(setup.link_fd, kReportSettings, report,
+                   loaded.config && loaded.config->files ? loaded.config->files.get() : nullptr);
+  LinkMessage answer;
+  do {
+    if (receive_message(setup.link_fd, answer, /*wait=*/true) != Received::message) return kExitOk;
+    if (answer.kind != kOrderGo && answer.fd >= 0) ::close(answer.fd);
+  } while (answer.kind != kOrderGo && answer.kind != kOrderQuit);
+  if (answer.kind == kOrderQuit) return kExitOk;
+
+  Pidfile pidfile = Pidfile::adopt(answer.payload, answer.fd);
+  // The parent's lock and file: only a normal stop (VrrpChild::finish) unlinks it.
+  struct Abandon {
+    Pidfile& p;
+    ~Abandon() { p.abandon(); }
+  } keep_file{pidfile};
+  if (auto written = pidfile.write_pid(::getpid()); !written) {
     log.error("VRRP child process: cannot write pidfile ({})", written.error().message);
     return kExitFatal;
+  }
+  if (!loaded.config) {
+    log.error("VRRP child process: configuration '{}' cannot be used", o.config_file);
+    return kExitConfig;
   }
 
   event::MonotonicClock clock;
@@ -271,9 +292,11 @@ int child_main(ChildSetup& setup) {
                      log.log(s == event::Severity::error ? LogLevel::err : LogLevel::info, m);
                    }});
   EngineRuntime runtime(loop, log);
-  runtime.keep_addresses_on_stop(setup.options->dont_release_vrrp);
-  VrrpChild child(setup, log, loop, runtime);
-  if (auto failed = child.start()) return *failed;
+  runtime.keep_addresses_on_stop(o.dont_release_vrrp);
+  VrrpChild child(setup, *loader, pidfile, log, loop, runtime);
+  RunConfig cfg = std::move(*loaded.config);
+  loaded = {};
+  if (auto failed = child.start(std::move(cfg), names)) return *failed;
   const int code = loop.run();
   child.finish();
   return code;
@@ -283,7 +306,8 @@ int child_main(ChildSetup& setup) {
 
 void run_vrrp_child(ChildSetup setup) {
   // If the parent dies from now on, we get SIGTERM (handled by our loop once it exists; until
-  // then the signal stays blocked — the parent's loop blocked it — and pending).
+  // then the signal stays blocked — the parent's loop blocked it — and pending; a child still
+  // waiting for the parent's answer sees the link close instead).
   (void)::prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (::getppid() != setup.parent_pid) _exit(kExitOk);  // it died before prctl took effect
 

@@ -3,54 +3,46 @@
 // The parent forks and, in the child, calls run_vrrp_child(), which never returns:
 //  1. PR_SET_PDEATHSIG(SIGTERM), then re-check getppid() is still the forker (exit if not: the
 //     parent died between fork and prctl);
-//  2. drop what was inherited (the parent's loop, its pidfile handle, its fds) through the
-//     caller's `drop_inherited` callback, and stop talking to systemd;
-//  3. open its own logger (ident Keepalived_vrrp), build a fresh Loop, write its pid into the
-//     VRRP pidfile, install its signal tasks;
-//  4. take the parent's checked configuration (inherited memory; without one, read the file:
-//     unusable → exit 2, CONFIG: the parent stops the daemon);
-//     otherwise start the runtime and tell the parent (one byte 'L' on the notify pipe);
-//  5. run the loop. SIGHUP: reload ('R' to the parent when done). SIGUSR1/SIGUSR2/STATS_CLEAR/
-//     JSON: the dumps. SIGTERM/SIGINT: two-phase stop — phase 1 in start_terminate, a linger
-//     as long as the runtime asks, then phase 2, unlink the pidfile, exit 0.
+//  2. drop what was inherited (the parent's loop, its fds) through the caller's `drop_inherited`
+//     callback, and stop talking to systemd;
+//  3. read the configuration — the child, not the parent, parses it (the parent stays small):
+//     at the first start from the disk (entering the file's `net_namespace` and reading it
+//     again there), at a respawn from the snapshot of the running configuration, at a start by a
+//     reload from the disk; open its logger (ident Keepalived_vrrp + the names), log what the
+//     check found, and report to the parent (child_link.h: 'S' with the settings and, for a
+//     usable file, the snapshot);
+//  4. wait for the parent's answer: 'Q' → exit 0; 'G' (+ the VRRP pidfile) → write its pid;
+//     a file that cannot be run → exit 2 (CONFIG: the parent stops the daemon); otherwise start
+//     the runtime, tell the parent 'L' and run the loop:
+//     'H' on the link or SIGHUP: reload ('R' + settings + snapshot, or 'F': running config kept).
+//     SIGUSR1/SIGUSR2/STATS_CLEAR/JSON: the dumps. SIGTERM/SIGINT: two-phase stop — phase 1 in
+//     start_terminate, a linger as long as the runtime asks, then phase 2, unlink the pidfile,
+//     exit 0.
 #pragma once
 
 #include <sys/types.h>
 
 #include <functional>
 
-#include "daemon/config_loader.h"
 #include "daemon/options.h"
-#include "daemon/pidfile.h"
 #include "daemon/run_config.h"
 
 namespace vigil::daemon {
 
-inline constexpr char kNotifyLoaded = 'L';
-inline constexpr char kNotifyReloaded = 'R';
-
-// Parent → child, on the control pipe (a reload, see Parent::apply_reload): 'P' read the
-// configuration now (the parent checks the same file meanwhile), then either 'N' (it did not
-// check out: drop what you read) or 'Y' followed by the 8-byte fingerprint() of the files the
-// parent checked: run what you read if it is those same bytes.
-inline constexpr char kControlParse = 'P';
-inline constexpr char kControlDrop = 'N';
-inline constexpr char kControlApply = 'Y';
+enum class ChildStart {
+  first,    // the daemon's start: names not known yet, read the file from the disk
+  respawn,  // after a death: read the snapshot (the running configuration's files)
+  reload,   // a reload with no child running: read the disk; a refused file just reports 'F'
+};
 
 struct ChildSetup {
   const Options* options = nullptr;
-  ConfigLoader* loader = nullptr;
-  Pidfile* vrrp_pidfile = nullptr;  // inherited from the parent, which holds its lock
-  int notify_fd = -1;               // write end of the parent's notify pipe
-  int control_fd = -1;              // read end of the parent's control pipe (non-blocking)
+  int link_fd = -1;  // the child's end of the link (child_link.h)
   pid_t parent_pid = 0;
-  ProcessNames names;               // namespace / instance parts of the ident and file names
-  // The configuration the parent read and checked (its memory, inherited by fork: the child
-  // takes it over); null when the file did not check out: the child then reads it itself to
-  // report the problem. Without a model (the parent keeps only the files' bytes once a child
-  // has had it) the child parses those bytes again.
-  RunConfig* config = nullptr;
-  std::function<void()> drop_inherited;  // closes the parent's loop, pidfile handle, pipe end
+  ChildStart how = ChildStart::first;
+  ProcessNames names;     // the daemon's names (respawn/reload): a file may not change them
+  int snapshot_fd = -1;   // respawn: the running configuration's files (may be -1: the disk)
+  std::function<void()> drop_inherited;  // closes the parent's loop and its end of the link
 };
 
 [[noreturn]] void run_vrrp_child(ChildSetup setup);

@@ -201,16 +201,6 @@ class CheckedConfigLoader final : public ConfigLoader {
 
 }  // namespace
 
-std::uint64_t fingerprint(const FileTexts& files) {
-  std::uint64_t h = files.size();
-  const std::hash<std::string_view> hash;
-  for (const auto& [path, text] : files) {
-    h = h * 1099511628211ULL ^ hash(path);
-    h = h * 1099511628211ULL ^ hash(text);
-  }
-  return h;
-}
-
 std::unique_ptr<ConfigLoader> make_config_loader(const Options& options) {
   return std::make_unique<CheckedConfigLoader>(options);
 }

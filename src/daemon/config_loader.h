@@ -1,9 +1,9 @@
 // daemon/config_loader.h — reading keepalived.conf for the daemon.
 //
-// The parent loads the configuration at start and on every SIGHUP (a broken new file is reported
-// and the running configuration kept); the VRRP child loads it again itself after each fork and
-// reload. Both go through ConfigLoader so tests can substitute a loader, and so the daemon
-// depends on the config library in one place only (config_loader.cc).
+// Only the VRRP child loads the configuration — at start, respawn (from the snapshot) and every
+// reload; the parent never parses it (daemon/parent.h), except for `-d` and `-t`, which run
+// before anything else. The daemon depends on the config library in one place only
+// (config_loader.cc).
 #pragma once
 
 #include <memory>

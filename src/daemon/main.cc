@@ -1,7 +1,6 @@
 // vigild — the vigil daemon: keepalived's command line, process model and signals.
 // See daemon/parent.h (parent) and daemon/child.h (VRRP child).
 #include <fcntl.h>
-#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -21,7 +20,6 @@
 #include "daemon/log_setup.h"
 #include "daemon/options.h"
 #include "daemon/parent.h"
-#include "daemon/pidfile.h"
 #include "daemon/process_paths.h"
 #include "daemon/systemd_notify.h"
 #include "daemon/version_text.h"
@@ -75,21 +73,28 @@ void log_banner(Logger& log, const std::vector<std::string>& args, const Options
   log.info("Configuration file {}", o.config_file);
 }
 
-// -s NAME: run in the network namespace `ip netns` calls NAME (/run/netns/NAME). keepalived
-// also creates the namespace if needed and bind-mounts a private /run/keepalived; vigild only
-// joins an existing one.
-bool enter_namespace(const std::string& name, Logger& log) {
-  const std::string path = "/run/netns/" + name;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) {
-    log.error("Unable to enter network namespace {} ({}) - {}", name, path, std::strerror(errno));
-    if (fd >= 0) ::close(fd);
-    return false;
-  }
-  ::close(fd);
-  return true;
+bool file_exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
 }
 
+void log_config_dump(Logger& log, const Options& o) {
+  std::string why;
+  if (auto json = dump_config_json(o, why)) {
+    for (std::size_t pos = 0; pos < json->size();) {
+      const std::size_t nl = json->find('\n', pos);
+      log.info("{}", json->substr(pos, nl == std::string::npos ? std::string::npos : nl - pos));
+      if (nl == std::string::npos) break;
+      pos = nl + 1;
+    }
+  } else {
+    log.error("Unable to dump the configuration: {}", why);
+  }
+}
+
+// The parent does not parse the configuration (issue 8: its RSS is the code it touches): the
+// VRRP child reads it and reports what the parent needs (daemon/parent.h). A missing file is
+// found here, as keepalived does, before daemonising.
 int run_daemon(const std::vector<std::string>& args, Options o) {
   make_paths_absolute(o);
   ::umask(o.umask.value_or(0177));  // keepalived's default: IXUSR|IRWXG|IRWXO
@@ -101,84 +106,29 @@ int run_daemon(const std::vector<std::string>& args, Options o) {
   Logger log(o.log_detail);
   configure_logger(log, o, ProcessRole::parent);
   log_banner(log, args, o);
-  if (!o.net_namespace.empty() && !enter_namespace(o.net_namespace, log)) return kExitFatal;
-
-  auto loader = make_config_loader(o);
-  LoadResult initial = loader->load(o.config_file);
-  // `net_namespace NAME` in the file (and no -s): enter it, then read the file again there —
-  // its interface names are the namespace's.
-  if (o.net_namespace.empty() && initial.settings && !initial.settings->net_namespace.empty()) {
-    if (!enter_namespace(initial.settings->net_namespace, log)) return kExitFatal;
-    initial = loader->load(o.config_file);
+  // -s NAME: run in the network namespace `ip netns` calls NAME.
+  if (std::string why; !o.net_namespace.empty() && !enter_network_namespace(o.net_namespace, why)) {
+    log.error("{}", why);
+    return kExitFatal;
   }
-  if (initial.missing) {
-    for (const auto& m : initial.messages) log.error("{}", m);
+  if (!file_exists(o.config_file)) {
+    log.error("Config files missing '{}'.", o.config_file);
     log.info("Stopped {}", compat_version_line());
     return kExitNoConfig;
   }
-  // Problems are reported by the child, which exits CONFIG if it cannot run (keepalived's split).
-  // A configuration that runs may still carry warnings (an unknown keyword…): logged here once,
-  // as keepalived logs them at start.
-  if (initial.config)
-    for (const auto& m : initial.messages) log.warning("{}", m);
-  if (o.dump_conf) {
-    std::string why;
-    if (auto json = dump_config_json(o, why)) {
-      for (std::size_t pos = 0; pos < json->size();) {
-        const std::size_t nl = json->find('\n', pos);
-        log.info("{}", json->substr(pos, nl == std::string::npos ? std::string::npos : nl - pos));
-        if (nl == std::string::npos) break;
-        pos = nl + 1;
-      }
-    } else {
-      log.error("Unable to dump the configuration: {}", why);
-    }
-  }
-
-  const ProcessSettings settings = initial.settings.value_or(ProcessSettings{});
-  const ProcessNames names = process_names(o, settings);
-  if (!names.empty()) configure_logger(log, o, ProcessRole::parent, names);  // idents with the names
-  const PidfilePaths paths = pidfile_paths(o, names, settings.use_pid_dir);
-  o.pidfile = paths.main;
-  o.vrrp_pidfile = paths.vrrp;
-  for (const auto& dir : paths.dirs) (void)::mkdir(dir.c_str(), 0755);
+  if (o.dump_conf) log_config_dump(log, o);  // -d: the only parse in the parent
 
   if (!o.dont_fork) {
     log.clear_sinks();  // flushed here; reopened below in the daemon process
     if (!daemonise(o.log_console)) return kExitFatal;
-    configure_logger(log, o, ProcessRole::parent, names);
+    configure_logger(log, o, ProcessRole::parent);
   }
   SystemdNotifier systemd(o.dont_fork);
-
-  // Directories we made for the pidfiles go when the daemon does, if nothing else is in them.
-  struct RemoveDirs {
-    const std::vector<std::string>& dirs;
-    ~RemoveDirs() {
-      for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) (void)::rmdir(it->c_str());
-    }
-  } remove_dirs{paths.dirs};
-  auto main_pf = Pidfile::acquire(o.pidfile);
-  if (!main_pf) {
-    log.error("{}", main_pf.error().message);
-    if (main_pf.error().kind == PidfileError::Kind::locked) log.info("daemon is already running");
-    systemd.error(EEXIST);
-    return kExitOk;  // keepalived ends quietly: another instance is running
-  }
-  if (auto w = main_pf->write_pid(::getpid()); !w) {
-    log.error("{}", w.error().message);
-    return kExitFatal;
-  }
-  auto vrrp_pf = Pidfile::acquire(o.vrrp_pidfile);
-  if (!vrrp_pf) {
-    log.error("{}", vrrp_pf.error().message);
-    if (vrrp_pf.error().kind == PidfileError::Kind::locked) log.info("daemon is already running");
-    return kExitOk;
-  }
-
   (void)::prctl(PR_SET_CHILD_SUBREAPER, 1);
   ::signal(SIGPIPE, SIG_IGN);
 
   int code = kExitOk;
+  bool refused = false;
   {
     vigil::event::MonotonicClock clock;
     vigil::event::Loop loop(clock, {.log = [&log](vigil::event::Severity s, std::string_view m) {
@@ -186,13 +136,13 @@ int run_daemon(const std::vector<std::string>& args, Options o) {
                                                                          : LogLevel::info,
                                       m);
                             }});
-    Parent parent({o, names, log, *loader, loop, systemd, *main_pf, *vrrp_pf}, std::move(initial.config));
+    Parent parent({o, log, loop, systemd});
     parent.start();
     code = loop.run();
+    parent.remove_pidfiles();
+    refused = parent.refused_to_start();
   }
-  vrrp_pf->remove();
-  main_pf->remove();
-  log.info("Stopped {}", compat_version_line());
+  if (!refused) log.info("Stopped {}", compat_version_line());
   return code;
 }
 

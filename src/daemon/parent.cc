@@ -1,20 +1,16 @@
 #include "daemon/parent.h"
 
-#include <fcntl.h>
-#include <malloc.h>
-#include <spawn.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <string_view>
 #include <system_error>
 
-#include "daemon/child.h"
 #include "daemon/dump_files.h"
 #include "daemon/exit_codes.h"
-#include "daemon/process_paths.h"
+#include "daemon/log_setup.h"
 #include "daemon/signal_names.h"
 
 namespace vigil::daemon {
@@ -22,27 +18,15 @@ namespace vigil::daemon {
 using event::Fired;
 using event::Reason;
 
-Parent::Parent(Deps deps, std::optional<RunConfig> initial)
-    : d_(deps), config_(std::move(initial)) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
-    throw std::system_error(errno, std::generic_category(), "notify pipe");
-  }
-  notify_read_ = fds[0];
-  notify_write_ = fds[1];
-  if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
-    throw std::system_error(errno, std::generic_category(), "control pipe");
-  }
-  control_read_ = fds[0];
-  control_write_ = fds[1];
+Parent::Parent(Deps deps) : d_(deps) {
+  if (!make_link(link_)) throw std::system_error(errno, std::generic_category(), "child link");
 }
 
 Parent::~Parent() {
-  notify_task_.cancel();
-  if (notify_read_ >= 0) ::close(notify_read_);
-  if (notify_write_ >= 0) ::close(notify_write_);
-  if (control_read_ >= 0) ::close(control_read_);
-  if (control_write_ >= 0) ::close(control_write_);
+  link_task_.cancel();
+  for (int fd : {link_[0], link_[1], snapshot_fd_}) {
+    if (fd >= 0) ::close(fd);
+  }
 }
 
 void Parent::start() {
@@ -63,38 +47,18 @@ void Parent::start() {
                                           [this](const Fired&) { forward(stats_clear_signal()); }));
   signal_tasks_.push_back(
       loop.add_signal(json_signal(), [this](const Fired&) { forward(json_signal()); }));
-  notify_task_ = loop.add_read(notify_read_, [this](const Fired& f) { on_notify(f); }, {},
-                               {.persistent = true});
-
-  if (wants_child()) {
-    start_child();
-  } else {
-    d_.log.warning("Warning - keepalived has no configuration to run");
-    startup_complete_ = true;  // nothing to wait for: a child started later is a reload's
-    d_.systemd.ready(::getpid());
-  }
+  link_task_ = loop.add_read(link_[0], [this](const Fired& f) { on_link(f); }, {},
+                             {.persistent = true});
+  // The child reads the file and reports: see on_first_report.
+  start_child(ChildStart::first);
 }
 
-bool Parent::wants_child() const {
+bool Parent::wants_child(const ChildReport& r) const {
   if (d_.options.check_only) return false;  // -C: checkers only, and vigil has none
-  if (d_.options.all_children) return true;
-  // An unusable config still gets a child: it reports the problem and exits with CONFIG.
-  return !config_ || config_->has_instances;
+  return d_.options.all_children || r.has_instances;
 }
 
-// Memory (issue 8): once a child has the configuration (inherited with fork), the parent keeps
-// only the small settings and the files' bytes — enough for the checks at a reload, the dumps,
-// and a respawned child, which parses those bytes again (RunConfig::files) and so runs exactly
-// what was checked. The model and the instance list (~3 KB per instance) go, and the freed
-// pages go back to the kernel.
-void Parent::slim_config() {
-  if (!config_ || (!config_->model && config_->instances.empty())) return;
-  config_->model.reset();
-  std::vector<InstanceConfig>().swap(config_->instances);
-  ::malloc_trim(0);
-}
-
-void Parent::start_child() {
+void Parent::start_child(ChildStart how) {
   restart_timer_.cancel();
   const pid_t parent = ::getpid();
   d_.log.pause_for_fork();  // the log writer threads hold nothing while we fork
@@ -102,33 +66,190 @@ void Parent::start_child() {
   if (pid != 0) d_.log.resume_after_fork();
   if (pid < 0) {
     d_.log.error("VRRP child process: fork error({})", std::strerror(errno));
-    restart_timer_ = d_.loop.add_timer(std::chrono::seconds(1), [this](const Fired&) { start_child(); });
+    restart_timer_ = d_.loop.add_timer(std::chrono::seconds(1), [this, how](const Fired&) { start_child(how); });
     return;
   }
   if (pid == 0) {
     ChildSetup setup;
     setup.options = &d_.options;
-    setup.loader = &d_.loader;
-    setup.vrrp_pidfile = &d_.vrrp_pidfile;
-    setup.notify_fd = notify_write_;
-    setup.control_fd = control_read_;
+    setup.link_fd = link_[1];
     setup.parent_pid = parent;
-    setup.names = d_.names;
-    setup.config = config_ ? &*config_ : nullptr;
-    setup.drop_inherited = [this] {
+    setup.how = how;
+    setup.names = names_;
+    setup.snapshot_fd = how == ChildStart::respawn ? snapshot_fd_ : -1;
+    setup.drop_inherited = [this, how] {
       d_.loop.close_after_fork();  // we are inside one of its callbacks: never return into it
-      d_.main_pidfile.abandon();
-      ::close(notify_read_);
-      ::close(control_write_);
+      if (main_pidfile_) main_pidfile_->abandon();
+      if (vrrp_pidfile_) vrrp_pidfile_->abandon();  // the child gets its own descriptor with 'G'
+      ::close(link_[0]);
+      if (how != ChildStart::respawn && snapshot_fd_ >= 0) ::close(snapshot_fd_);
       d_.log.abandon_sinks_after_fork();
     };
     run_vrrp_child(std::move(setup));
   }
-  slim_config();
   child_pid_ = pid;
+  phase_ = Phase::reading;
+  child_how_ = how;
   child_started_ = d_.loop.clock().now();
-  d_.log.info("Starting VRRP child process, pid={}", pid);
   child_task_ = d_.loop.add_child(pid, [this](const Fired& f) { on_child_event(f); });
+}
+
+void Parent::on_link(const Fired& f) {
+  if (f.reason != Reason::ready) return;
+  LinkMessage m;
+  while (receive_message(link_[0], m, /*wait=*/false) == Received::message) {
+    if (child_pid_ <= 0 || m.pid != child_pid_) {  // from a child that has died since
+      if (m.fd >= 0) ::close(m.fd);
+      continue;
+    }
+    on_report(m);
+  }
+}
+
+void Parent::on_report(const LinkMessage& m) {
+  std::optional<ChildReport> r;
+  if (m.kind == kReportSettings || m.kind == kReportReloaded) r = decode_report(m.payload);
+  const int fd = r && r->usable ? m.fd : -1;
+  if (fd != m.fd && m.fd >= 0) ::close(m.fd);
+  switch (m.kind) {
+    case kReportSettings:
+      if (phase_ != Phase::reading || !r) {
+        if (fd >= 0) ::close(fd);
+        if (!r) d_.log.error("VRRP child process {}: unreadable report", child_pid_);
+        return;
+      }
+      if (!names_known_) {
+        on_first_report(*r);
+      } else if (child_how_ == ChildStart::reload && !r->usable) {
+        quit_child();
+        reload_aborted();
+        return;
+      } else if (child_how_ == ChildStart::reload && !wants_child(*r)) {
+        keep(*r, fd);
+        quit_child();
+        finish_reload();
+        return;
+      } else {
+        go();  // a respawn runs even a file that no longer checks out: it exits CONFIG then
+      }
+      if (r->usable) {
+        keep(*r, fd);
+      } else if (fd >= 0) {
+        ::close(fd);
+      }
+      return;
+    case kReportLoaded:
+      if (!startup_complete_) {
+        startup_complete_ = true;
+        d_.log.info("Startup complete");
+        d_.systemd.ready(::getpid());
+      } else if (reloading_) {
+        finish_reload();  // a child started by a reload runs the new file
+      }
+      if (reload_queued_ && !reloading_) {
+        reload_queued_ = false;
+        reload();
+      }
+      return;
+    case kReportReloaded:
+      if (r) keep(*r, fd);
+      if (reloading_) finish_reload();
+      return;
+    case kReportReloadFailed:
+      if (reloading_) reload_aborted();
+      return;
+    default:
+      return;
+  }
+}
+
+// The first child's report: what the daemon is called, then its pidfiles, then run or not.
+void Parent::on_first_report(const ChildReport& r) {
+  names_ = process_names(d_.options, r.settings);
+  names_known_ = true;
+  if (!names_.empty()) configure_logger(d_.log, d_.options, ProcessRole::parent, names_);
+  if (d_.options.net_namespace.empty() && !names_.net_namespace.empty()) {
+    std::string why;
+    if (!enter_network_namespace(names_.net_namespace, why)) {  // the child is in it already
+      d_.log.error("{}", why);
+      quit_child();
+      stop(kExitFatal);
+      return;
+    }
+  }
+  if (!take_pidfiles(r)) return;
+  // A file that cannot be run still gets a running child: it reports the problem and exits
+  // with CONFIG, which stops the daemon, as keepalived does.
+  if (!r.usable || wants_child(r)) {
+    go();
+    return;
+  }
+  quit_child();
+  d_.log.warning("Warning - keepalived has no configuration to run");
+  startup_complete_ = true;  // nothing to wait for: a child started later is a reload's
+  d_.systemd.ready(::getpid());
+}
+
+bool Parent::take_pidfiles(const ChildReport& r) {
+  pidfile_paths_ = pidfile_paths(d_.options, names_, r.settings.use_pid_dir);
+  for (const auto& dir : pidfile_paths_.dirs) (void)::mkdir(dir.c_str(), 0755);
+  auto refuse = [this](const PidfileError& e, bool tell_systemd) {
+    d_.log.error("{}", e.message);
+    if (e.kind == PidfileError::Kind::locked) {
+      d_.log.info("daemon is already running");
+      refused_ = true;  // keepalived ends quietly: another instance is running
+      if (tell_systemd) d_.systemd.error(EEXIST);
+    }
+    quit_child();
+    stop(refused_ ? kExitOk : kExitFatal);
+    return false;
+  };
+  auto main_pf = Pidfile::acquire(pidfile_paths_.main);
+  if (!main_pf) return refuse(main_pf.error(), true);
+  if (auto w = main_pf->write_pid(::getpid()); !w) {
+    d_.log.error("{}", w.error().message);
+    quit_child();
+    stop(kExitFatal);
+    return false;
+  }
+  main_pidfile_.emplace(std::move(*main_pf));
+  auto vrrp_pf = Pidfile::acquire(pidfile_paths_.vrrp);
+  if (!vrrp_pf) return refuse(vrrp_pf.error(), false);
+  vrrp_pidfile_.emplace(std::move(*vrrp_pf));
+  return true;
+}
+
+void Parent::remove_pidfiles() {
+  if (vrrp_pidfile_) vrrp_pidfile_->remove();
+  if (main_pidfile_) main_pidfile_->remove();
+  // Directories we made for the pidfiles go when the daemon does, if nothing else is in them.
+  for (auto it = pidfile_paths_.dirs.rbegin(); it != pidfile_paths_.dirs.rend(); ++it) {
+    (void)::rmdir(it->c_str());
+  }
+}
+
+void Parent::go() {
+  phase_ = Phase::running;
+  if (!vrrp_pidfile_ ||
+      !send_message(link_[0], kOrderGo, vrrp_pidfile_->path(), vrrp_pidfile_->fd())) {
+    d_.log.error("VRRP child process {}: cannot be told to run", child_pid_);
+    ::kill(child_pid_, SIGKILL);  // its death is handled (respawn) as any other
+    return;
+  }
+  d_.log.info("Starting VRRP child process, pid={}", child_pid_);
+}
+
+void Parent::quit_child() {
+  if (child_pid_ <= 0) return;
+  phase_ = Phase::quitting;
+  if (!send_message(link_[0], kOrderQuit)) ::kill(child_pid_, SIGKILL);
+}
+
+void Parent::keep(const ChildReport& r, int snapshot_fd) {
+  report_ = r;
+  if (snapshot_fd < 0) return;
+  if (snapshot_fd_ >= 0) ::close(snapshot_fd_);
+  snapshot_fd_ = snapshot_fd;
 }
 
 void Parent::on_child_event(const Fired& f) {
@@ -157,8 +278,24 @@ void Parent::on_child_event(const Fired& f) {
 
 void Parent::child_died(const Fired& f) {
   const pid_t pid = child_pid_;
+  const Phase was = phase_;
   child_pid_ = 0;
+  phase_ = Phase::none;
+  if (was == Phase::quitting) {  // told to quit
+    if (reload_queued_) {
+      reload_queued_ = false;
+      reload();
+    }
+    return;
+  }
   const auto ran_for = d_.loop.clock().now() - child_started_;
+  if (was == Phase::reading && child_how_ == ChildStart::reload) {
+    // A child started to read the file for a reload died before it ran: nothing changed.
+    d_.log.error("pid {} exited while reading the configuration", pid);
+    reload_aborted();
+    return;
+  }
+  if (was == Phase::reading) d_.log.info("Starting VRRP child process, pid={}", pid);
 
   if (const int sig = f.term_signal(); sig != 0) {
     d_.log.error("pid {} exited due to signal {} ({}){}", pid, sig, ::strsignal(sig),
@@ -183,166 +320,35 @@ void Parent::child_died(const Fired& f) {
   d_.log.alert("VRRP child process({}) died: Respawning", pid);
   d_.log.alert("  This is a bug in vigil: please report it with your keepalived configuration");
   d_.log.alert("  files and the system log entries around the time this happened");
+  if (reloading_) {  // the new child runs the snapshot; the reload is made again once it runs
+    reloading_ = false;
+    reload_queued_ = true;
+  }
   const auto delay = backoff_.next_delay(ran_for);
   d_.log.info("Restart of VRRP process delayed {} seconds to limit respawn rate", delay.count());
-  // During a reload, the new child reads the new configuration and its 'L' completes the reload.
+  const ChildStart how = names_known_ ? ChildStart::respawn : ChildStart::first;
   if (delay.count() == 0) {
-    start_child();
+    start_child(how);
   } else {
-    restart_timer_ = d_.loop.add_timer(delay, [this](const Fired&) { start_child(); });
-  }
-}
-
-void Parent::on_notify(const Fired& f) {
-  if (f.reason != Reason::ready) return;
-  char buf[64];
-  for (;;) {
-    const ssize_t n = ::read(notify_read_, buf, sizeof buf);
-    if (n <= 0) break;
-    for (ssize_t i = 0; i < n; ++i) {
-      if (buf[i] == kNotifyLoaded) {
-        if (!startup_complete_) {
-          startup_complete_ = true;
-          d_.log.info("Startup complete");
-          d_.systemd.ready(::getpid());
-        } else if (reloading_) {
-          finish_reload();  // a child (re)started during a reload loaded the new file
-        }
-      } else if (buf[i] == kNotifyReloaded && reloading_) {
-        finish_reload();
-      }
-    }
-  }
-}
-
-void Parent::reload() {
-  if (stopping_) return;
-  if (reloading_ || config_test_pid_ > 0) {
-    reload_queued_ = true;
-    return;
-  }
-  d_.log.info("Reloading ...");
-  d_.systemd.reloading();
-  if (config_ && config_->settings.reload_check_config) {
-    check_then_reload();
-  } else {
-    apply_reload();
-  }
-}
-
-// keepalived forks `keepalived --config-test=LOG` and reloads only if it exits 0.
-void Parent::check_then_reload() {
-  const auto& s = config_->settings;
-  const std::string log = s.reload_check_log.empty() ? "/dev/null" : s.reload_check_log;
-  std::vector<std::string> args = {"vigild", "--config-test=" + log, "-f", d_.options.config_file};
-  if (!d_.options.config_id.empty()) args.push_back("--config-id=" + d_.options.config_id);
-  if (d_.options.all_config) args.push_back("-e");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  // posix_spawn: safe from a process with threads (the log writers), unlike fork + code.
-  const int err = ::posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, argv.data(), environ);
-  if (err != 0) {
-    d_.log.error("Unable to run the configuration check ({}) - reloading without it", std::strerror(err));
-    apply_reload();
-    return;
-  }
-  config_test_pid_ = pid;
-  config_test_task_ = d_.loop.add_child(pid, [this](const Fired& f) { on_config_test_done(f); });
-}
-
-void Parent::on_config_test_done(const Fired& f) {
-  config_test_pid_ = 0;
-  if (stopping_) return;
-  const int code = f.exit_code();
-  if (code != 0) {
-    const auto& log = config_->settings.reload_check_log;
-    d_.log.error("New config failed validation{} - not reloading",
-                 log.empty() ? "" : fmt::format(", see {} for details", log));
-    d_.systemd.ready(::getpid());
-    if (reload_queued_) {
-      reload_queued_ = false;
-      reload();
-    }
-    return;
-  }
-  apply_reload();
-}
-
-// A few bytes on the control pipe (child.h); false if they could not be written whole.
-bool Parent::send_control(std::string_view message) {
-  const ssize_t n = ::write(control_write_, message.data(), message.size());
-  return n == static_cast<ssize_t>(message.size());
-}
-
-// The running child reads the file at the same time as we check it (each process has a core to
-// itself on anything but a single-CPU machine): it runs what it read only on our verdict, and
-// only if it read the same bytes — so a reload costs one parse of latency, not two in a row.
-void Parent::apply_reload() {
-  const bool child_reads = child_pid_ > 0 && send_control(std::string_view(&kControlParse, 1));
-  auto loaded = d_.loader.load(d_.options.config_file);
-  for (const auto& m : loaded.messages) d_.log.error("{}", m);
-  if (loaded.config) {
-    // keepalived abandons a reload that would rename the process's namespace or instance.
-    const auto& ns = loaded.config->settings.net_namespace;
-    const char* what = nullptr;
-    if (loaded.config->settings.instance != d_.names.instance) {
-      what = "instance name";
-    } else if (d_.options.net_namespace.empty() && ns != d_.names.net_namespace) {
-      what = "network namespace";
-    }
-    if (what != nullptr) {
-      d_.log.error("Cannot change {} at a reload - please restart keepalived", what);
-      loaded.config.reset();
-    }
-  }
-  if (!loaded.config) {
-    if (child_reads) (void)send_control(std::string_view(&kControlDrop, 1));
-    d_.log.error("Reload aborted: configuration '{}' has errors - keeping the running configuration",
-                 d_.options.config_file);
-    d_.systemd.ready(::getpid());
-    return;
-  }
-  config_ = std::move(loaded.config);
-  if (child_pid_ > 0) {
-    reloading_ = true;
-    char verdict[9] = {kControlApply};
-    const std::uint64_t fp = config_->files ? fingerprint(*config_->files) : 0;
-    std::memcpy(verdict + 1, &fp, sizeof fp);
-    if (!child_reads || !send_control(std::string_view(verdict, sizeof verdict))) {
-      ::kill(child_pid_, SIGHUP);  // the child reads the file again itself
-    }
-    slim_config();
-  } else if (!restart_timer_ && wants_child()) {
-    reloading_ = true;
-    start_child();
-  } else {
-    d_.log.info("Reload complete");
-    d_.systemd.ready(::getpid());
-  }
-}
-
-void Parent::finish_reload() {
-  reloading_ = false;
-  d_.log.info("Reload complete");
-  d_.systemd.ready(::getpid());
-  if (reload_queued_) {
-    reload_queued_ = false;
-    reload();
+    restart_timer_ = d_.loop.add_timer(delay, [this, how](const Fired&) { start_child(how); });
   }
 }
 
 void Parent::stop(int exit_code) {
   if (stopping_) return;
   stopping_ = true;
-  d_.log.info("Stopping");
-  d_.systemd.stopping();
+  if (!refused_) {
+    d_.log.info("Stopping");
+    d_.systemd.stopping();
+  }
   restart_timer_.cancel();
-  const auto wait = config_ ? config_->child_wait_time : std::chrono::milliseconds(5000);
+  const auto wait = report_ ? report_->child_wait_time : std::chrono::milliseconds(5000);
   d_.loop.start_terminate(
       [this, wait](const Fired&) {
         if (child_pid_ <= 0) return;
+        // A child still waiting for our answer hears 'Q'; a running one (or one about to run:
+        // its loop takes the pending signal) SIGTERM.
+        if (phase_ == Phase::reading) quit_child();
         ::kill(child_pid_, SIGTERM);
         // Keep the same child task, now with a deadline; if its exit is already queued it is
         // delivered as it is.
@@ -358,15 +364,15 @@ void Parent::forward(int signo) {
 void Parent::dump_parent_data() {
   d_.log.info("Printing parent data for process({}) on signal", ::getpid());
   std::string text = "------< Global definitions >------\n";
-  if (config_) {
-    text += fmt::format(" Router ID = {}\n", config_->router_id);
-    text += fmt::format(" Child wait time = {} ms\n", config_->child_wait_time.count());
+  if (report_) {
+    text += fmt::format(" Router ID = {}\n", report_->router_id);
+    text += fmt::format(" Child wait time = {} ms\n", report_->child_wait_time.count());
   }
   text += "------< Processes >------\n";
   text += fmt::format(" Parent pid = {}\n", ::getpid());
   text += fmt::format(" VRRP child pid = {}\n", child_pid_);
-  const auto path = dump_paths(std::getenv("TMPDIR"), config_ ? config_->settings : ProcessSettings{},
-                               d_.names).parent_data;
+  const auto path = dump_paths(std::getenv("TMPDIR"), report_ ? report_->settings : ProcessSettings{},
+                               names_).parent_data;
   if (int err = write_file_atomically(path, text); err) {
     d_.log.error("Unable to write parent data - {}", std::strerror(err));
   }

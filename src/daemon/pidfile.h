@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <utility>
 
 #include "daemon/result.h"
 
@@ -33,6 +34,9 @@ struct PidfileError {
 class Pidfile {
  public:
   static Result<Pidfile, PidfileError> acquire(std::string path);
+  // A descriptor of a pidfile another process acquired (sent by the parent to its VRRP child):
+  // the same open file description, so the same lock.
+  static Pidfile adopt(std::string path, int fd) { return Pidfile(std::move(path), fd); }
 
   Pidfile(Pidfile&& other) noexcept;
   Pidfile& operator=(Pidfile&& other) noexcept;
@@ -55,6 +59,7 @@ class Pidfile {
 
   const std::string& path() const { return path_; }
   bool held() const { return fd_ >= 0; }
+  int fd() const { return fd_; }
 
  private:
   Pidfile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}

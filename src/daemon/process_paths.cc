@@ -1,6 +1,13 @@
 #include "daemon/process_paths.h"
 
+#include <fcntl.h>
+#include <sched.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
 
 #include "daemon/log.h"
 
@@ -55,6 +62,18 @@ DumpPaths dump_paths(const char* tmpdir_env, const ProcessSettings& s, const Pro
 
 ProcessNames process_names(const Options& o, const ProcessSettings& s) {
   return {o.net_namespace.empty() ? s.net_namespace : o.net_namespace, s.instance};
+}
+
+bool enter_network_namespace(const std::string& name, std::string& why) {
+  const std::string path = "/run/netns/" + name;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) {
+    why = fmt::format("Unable to enter network namespace {} ({}) - {}", name, path, std::strerror(errno));
+    if (fd >= 0) ::close(fd);
+    return false;
+  }
+  ::close(fd);
+  return true;
 }
 
 }  // namespace vigil::daemon

@@ -41,4 +41,9 @@ DumpPaths dump_paths(const char* tmpdir_env, const ProcessSettings& settings,
 // The names a process runs under: -s beats the file's net_namespace.
 ProcessNames process_names(const Options& options, const ProcessSettings& settings);
 
+// Join the network namespace `ip netns` calls NAME (/run/netns/NAME), for the calling thread.
+// false with keepalived's message in `why` on failure. keepalived also creates the namespace if
+// needed and bind-mounts a private /run/keepalived; vigild only joins an existing one.
+bool enter_network_namespace(const std::string& name, std::string& why);
+
 }  // namespace vigil::daemon

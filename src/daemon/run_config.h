@@ -78,10 +78,6 @@ struct ProcessNames {
 // The bytes of every file a configuration was read from, by the path it was opened with.
 using FileTexts = std::map<std::string, std::string, std::less<>>;
 
-// A fingerprint of those bytes (paths and contents): what the parent checked and what the
-// child read at a reload must be the same files.
-std::uint64_t fingerprint(const FileTexts& files);
-
 struct RunConfig {
   std::vector<InstanceConfig> instances;
   std::string router_id;
@@ -89,10 +85,9 @@ struct RunConfig {
   int json_version = 1;
   ProcessSettings settings;
   // The whole parsed model, for the VRRP engine (runtime/engine.h); shared and immutable.
-  // The parent lets go of it (and of `instances`) once a child has it: see Parent::slim_config.
   std::shared_ptr<const config::Config> model;
-  // The files it was read from: what a respawned child parses again (the parent keeps these,
-  // ~170 bytes per instance, rather than the model, ~3 KB per instance).
+  // The files it was read from: the snapshot a respawned child parses again (the parent holds
+  // it in a memfd, daemon/child_link.h).
   std::shared_ptr<const FileTexts> files;
   bool has_instances = false;  // !instances.empty() when it was read
 };
