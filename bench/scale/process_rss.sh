@@ -46,3 +46,4 @@ report() {  # $1 = label, $2 = pid
 }
 report parent "$PARENT"
 report child "$CHILD"
+[ -n "${DETAIL:-}" ] && bash /tmp/smaps_detail.sh "$PARENT"

@@ -156,6 +156,24 @@ TEST_F(VigildProcess, NamespaceOption) {
   EXPECT_EQ(d.wait_exit(kStopTimeout), 0);
 }
 
+// `net_namespace NAME` in the file, started outside it: the child reads the file, enters the
+// namespace and reads it again there (d0 exists only there); the parent follows it in.
+TEST_F(VigildProcess, NetNamespaceKeywordMovesBothProcesses) {
+  write_file(conf_, one_instance_config(51, 100, "net_namespace " + ns_.name() + "\n"));
+  Vigild d(ns_, dir_, base_args(), {}, /*enter_ns=*/false);
+  ASSERT_TRUE(wait_until([&] { return d.log_has("Startup complete"); }, kStartTimeout)) << d.log();
+  const pid_t child = child_pid();
+  ASSERT_GT(child, 0);
+  struct stat want {}, parent_ns {}, child_ns {};
+  ASSERT_EQ(::stat(("/run/netns/" + ns_.name()).c_str(), &want), 0);
+  ASSERT_EQ(::stat(fmt::format("/proc/{}/ns/net", d.pid()).c_str(), &parent_ns), 0);
+  ASSERT_EQ(::stat(fmt::format("/proc/{}/ns/net", child).c_str(), &child_ns), 0);
+  EXPECT_EQ(parent_ns.st_ino, want.st_ino);
+  EXPECT_EQ(child_ns.st_ino, want.st_ino);
+  ASSERT_EQ(signal_pid(d.pid(), SIGTERM), 0);
+  EXPECT_EQ(d.wait_exit(kStopTimeout), 0);
+}
+
 }  // namespace
 }  // namespace vigil::daemon::test
 

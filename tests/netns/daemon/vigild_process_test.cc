@@ -80,6 +80,27 @@ TEST_F(VigildProcess, ChildConfigErrorStopsTheDaemon) {
   EXPECT_NE(::access(pidfile_.c_str(), F_OK), 0);
 }
 
+// The parent never parses the configuration (issue 8: it stays small): a file with a syntax
+// error at start is read and reported by the VRRP child — file:line:col in the child's log file,
+// nothing of it in the parent's — which exits CONFIG; the daemon stops with that code, no respawn.
+TEST_F(VigildProcess, SyntaxErrorAtStartIsReportedByTheChildWhichExitsConfig) {
+  write_file(conf_, "vrrp_instance VI_1 {\n  state BACKUP\n");  // unterminated block
+  const std::string log = dir_.file("k.log");
+  Vigild d(ns_, dir_, {"-n", "-G", "-g" + log, "-f", conf_, "-p", pidfile_, "-r", vrrp_pidfile_});
+  EXPECT_EQ(d.wait_exit(kStartTimeout), 2);
+  const std::string parent_log = read_file(log), child_log = read_file(dir_.file("k_vrrp.log"));
+  EXPECT_NE(child_log.find(conf_ + ":1:20: error: block opened here is never closed"), std::string::npos)
+      << child_log;
+  EXPECT_NE(child_log.find("configuration '" + conf_ + "' cannot be used"), std::string::npos);
+  EXPECT_EQ(parent_log.find("never closed"), std::string::npos) << parent_log;
+  EXPECT_NE(parent_log.find("Keepalived_vrrp exited with permanent error CONFIG. Terminating"),
+            std::string::npos)
+      << parent_log;
+  EXPECT_EQ(parent_log.find("Respawning"), std::string::npos);
+  EXPECT_NE(::access(pidfile_.c_str(), F_OK), 0);
+  EXPECT_NE(::access(vrrp_pidfile_.c_str(), F_OK), 0);
+}
+
 TEST_F(VigildProcess, UnknownKeywordIsAWarningTheDaemonRunsWith) {
   // keepalived logs "Unknown keyword" and runs; its -t counts it as a config error (exit 5).
   // vigild does the same: it starts, logs the warning with file:line, and -t exits 5.
