@@ -3,7 +3,7 @@
 # /proc/PID/smaps — figures that CPU noise does not move. One namespace of its own (created and
 # deleted here), four veth pairs, the bench's 1,000-instance configuration (state BACKUP,
 # advert_int 1, VRRPv3). Needs root. Not run by the tests.
-#   usage: process_rss.sh /path/to/vigild [SETTLE_SECONDS]   (default 6: after all are MASTER)
+#   usage: [DETAIL=1] process_rss.sh /path/to/vigild [SETTLE_SECONDS]   (default 6: all MASTER by then)
 set -u
 VIGILD=${1:?path to vigild}
 SETTLE=${2:-6}
@@ -46,4 +46,6 @@ report() {  # $1 = label, $2 = pid
 }
 report parent "$PARENT"
 report child "$CHILD"
-[ -n "${DETAIL:-}" ] && bash /tmp/smaps_detail.sh "$PARENT"
+# DETAIL=1: the parent's mappings one by one (text, rodata, data of each file apart).
+[ -n "${DETAIL:-}" ] && awk '/^[0-9a-f]+-[0-9a-f]+ /{perm=$2; name=$6} /^Rss:/{if ($2 > 0) printf "  %6d kB %s %s\n", $2, perm, name}' \
+  "/proc/$PARENT/smaps"
