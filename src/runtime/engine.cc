@@ -160,10 +160,10 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
   KernelView kv(*nl_);
   // The running instances by reload key: matching 1,000 instances is not 500,000 comparisons.
   using KeyView = std::tuple<std::uint8_t, vrrp::Family, std::string_view, bool>;
-  auto key_view = [](const InstanceKey& k) { return KeyView{k.vrid, k.family, k.interface, k.unicast}; };
+  auto key_view = [](const RtInstance& in) { return KeyView{in.key.vrid, in.key.family, in.ifname, in.key.unicast}; };
   std::map<KeyView, std::size_t> running;
   for (std::size_t i = 0; i < instances_.size(); ++i) {
-    if (instances_[i]) running.emplace(key_view(instances_[i]->key), i);
+    if (instances_[i]) running.emplace(key_view(*instances_[i]), i);
   }
   for (const auto& vi : config_->vrrp_instances) {
     auto built = build_instance(*config_, vi, kv);
@@ -175,7 +175,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
     }
     (*built)->scripts = notify_scripts_of(*config_, vi, [this](std::string_view m) { log(vrrp::LogLevel::error, m); });
     attach_tracking(**built, vi);
-    auto found = running.find(key_view((*built)->key));
+    auto found = running.find(key_view(**built));
     if (found == running.end()) {
       next.push_back(std::move(*built));
       continue;
@@ -187,8 +187,6 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
     RtInstance& in = **same;
     RtInstance& fresh = **built;
     apply_reload_diff(in, fresh);
-    in.name = fresh.name;
-    in.fsm_config = fresh.fsm_config;
     in.advert_vips = std::move(fresh.advert_vips);
     in.peers = std::move(fresh.peers);
     in.expect = fresh.expect;
@@ -207,7 +205,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
     in.ttl = fresh.ttl;
     in.scripts = std::move(fresh.scripts);
     attach_tracking(in, vi);
-    step(in, vrrp::Event::reload_with(in.fsm_config));
+    step(in, vrrp::Event::reload_with(fresh.fsm.config()));  // the name too (RtInstance::name)
     if (in.fsm.state() == vrrp::State::master && !in.vips_installed) change_vips(in, true);
     recompute_priority(in, false);  // its trackers may have changed with the config
     next.push_back(std::move(*same));
@@ -278,7 +276,7 @@ std::vector<InstanceView> Engine::snapshot() const {
   for (const auto& in : instances_) {
     out.push_back(InstanceView{.name = in->name,
                                .state = in->fsm.state(),
-                               .base_priority = in->fsm_config.priority,
+                               .base_priority = in->fsm.config().priority,
                                .effective_priority = in->fsm.effective_priority(),
                                .master_address = in->fsm.master_address(),
                                .master_priority = in->fsm.master_priority(),

@@ -162,8 +162,8 @@ event::Duration Engine::link_delay(int ifindex, bool up) const {
     for (const auto& d : config_->interface_up_down_delays) {
       if (d.interface == in->ifname) conf = &d;
     }
-    const auto adverts = static_cast<int>(in->fsm_config.down_timer_adverts) - 1;
-    cap = std::min(cap, std::chrono::duration_cast<event::Duration>(adverts * in->fsm_config.advert_interval));
+    const auto adverts = static_cast<int>(in->fsm.config().down_timer_adverts) - 1;
+    cap = std::min(cap, std::chrono::duration_cast<event::Duration>(adverts * in->fsm.config().advert_interval));
   }
   if (conf == nullptr) return event::Duration::zero();
   const event::Duration want = std::chrono::duration_cast<event::Duration>(up ? conf->up : conf->down);
@@ -230,7 +230,6 @@ void Engine::refresh_source(RtInstance& in, const std::optional<vrrp::IpAddress>
     in.source = unspecified_address(in.key.family);
   }
   in.has_source = found.has_value();
-  in.fsm_config.primary_address = in.source;
   in.fsm.set_primary_address(in.source);
   // The sockets are keyed by the source where it matters (unicast bind, IPv6 pktinfo).
   if (in.channel != nullptr && (!in.peers.empty() || !v4)) {
@@ -330,7 +329,7 @@ void Engine::on_new_link(const net::LinkEvent& link) {
     add_instance(vi, kv);
     if (instances_.size() == before) continue;
     RtInstance& in = *instances_.back();
-    if (in.fsm_config.in_sync_group) rebuild_sync_groups();
+    if (in.fsm.config().in_sync_group) rebuild_sync_groups();
     configure_garp_pacing();
     startup(in);
   }

@@ -12,8 +12,8 @@ namespace vigil::runtime {
 
 namespace {
 
-template <class Spec>
-void add_diff(net::NetlinkBatch& batch, const std::vector<Spec>& from, const std::vector<Spec>& to,
+template <class Specs>
+void add_diff(net::NetlinkBatch& batch, const Specs& from, const Specs& to,
               net::Op op, std::vector<std::string>& what, std::string_view kind) {
   for (const auto& s : from) {
     if (std::find(to.begin(), to.end(), s) != to.end()) continue;

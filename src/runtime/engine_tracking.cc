@@ -69,7 +69,7 @@ void Engine::attach_tracking(RtInstance& in, const config::VrrpInstance& vi) {
   auto refs = trackers_->refs_of(*config_, vi, [this](std::string_view m) { log(vrrp::LogLevel::warning, m); });
   std::optional<track::PriorityResult> before;
   if (in.tracking) before = in.tracking->current();
-  in.tracking.emplace(in.name, in.fsm_config.priority, std::move(refs));
+  in.tracking.emplace(vi.name, *vi.priority, std::move(refs));  // (at a reload: the new settings)
   if (before) in.tracking->carry_over(*before);  // a reload: report changes against the old result
 }
 

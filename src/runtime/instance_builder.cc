@@ -275,16 +275,13 @@ net::Result<std::unique_ptr<RtInstance>> build_instance(const config::Config& cf
 
   const vrrp::InstanceConfig fc = fsm_config_of(cfg, vi, source);
   auto in = std::make_unique<RtInstance>(fc);
-  in->fsm_config = fc;
-  in->name = vi.name;
   in->ifname = ifname;
   in->base_ifindex = *base;
   in->ifindex = *base;
   in->source = source;
   in->auto_source = auto_source;
   in->has_source = found.has_value();
-  in->key = InstanceKey{.vrid = vi.virtual_router_id->value, .family = family, .interface = ifname,
-                        .unicast = !vi.unicast_peer.empty()};
+  in->key = InstanceKey{.vrid = vi.virtual_router_id->value, .family = family, .unicast = !vi.unicast_peer.empty()};
 
   std::string vip_dev = ifname;
   if (*vi.use_vmac) {

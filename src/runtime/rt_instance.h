@@ -14,10 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "config/heap_optional.h"
 #include "event/handle.h"
 #include "net/garp.h"
 #include "net/netlink_request.h"
 #include "net/vmac.h"
+#include "runtime/compact_vector.h"
 #include "track/notifier.h"
 #include "track/instance_tracking.h"
 #include "track/priority.h"
@@ -40,11 +42,11 @@ struct TxCounters {
   std::uint64_t garps_sent = 0;  // GARPs + unsolicited NAs
 };
 
-// Reload matching key (reference §1.5): VRID, family, configured interface, unicast or not.
+// Reload matching key (reference §1.5): VRID, family, configured interface (RtInstance::ifname),
+// unicast or not.
 struct InstanceKey {
   std::uint8_t vrid = 0;
   vrrp::Family family = vrrp::Family::inet;
-  std::string interface;
   bool unicast = false;
   friend bool operator==(const InstanceKey&, const InstanceKey&) = default;
 };
@@ -76,52 +78,52 @@ class InstanceScripts {
   std::unique_ptr<track::NotifyScripts> p_;
 };
 
+// Memory: 1,000 of these run in the VRRP child, so rare things live behind a pointer
+// (config::HeapOptional, CompactVector: 8 bytes when absent or empty) and nothing is kept twice
+// (the name and the state machine's config are the fsm's own).
 struct RtInstance {
   explicit RtInstance(const vrrp::InstanceConfig& c) : fsm(c) {}
   RtInstance(const RtInstance&) = delete;
   RtInstance& operator=(const RtInstance&) = delete;
 
-  std::string name;
+  vrrp::Instance fsm;                            // holds the InstanceConfig (fsm.config())
+  const std::string& name = fsm.config().name;   // "VI_1" (follows a reload's new config)
+  std::string ifname;                            // the configured interface
   InstanceKey key;
-  std::string ifname;             // the configured interface
-  int base_ifindex = 0;           // the configured interface (link state is watched here)
-  int ifindex = 0;                // where adverts, VIPs and GARPs go: the VMAC if any
-  net::Mac mac{};                 // source MAC of GARPs/NAs
-
-  vrrp::InstanceConfig fsm_config;
-  vrrp::Instance fsm;
+  net::Mac mac{};                                // source MAC of GARPs/NAs
+  int base_ifindex = 0;                          // the configured interface (link state is watched here)
+  int ifindex = 0;                               // where adverts, VIPs and GARPs go: the VMAC if any
 
   // Storage the codec's Expectations and AdvertFields view.
-  std::vector<vrrp::IpAddress> advert_vips;      // this family's VIPs, config order
-  std::vector<vrrp::UnicastPeer> peers;
+  CompactVector<vrrp::IpAddress> advert_vips;    // this family's VIPs, config order
+  CompactVector<vrrp::UnicastPeer> peers;
   vrrp::Expectations expect;
   vrrp::AdvertFields advert;                     // priority set per send
   vrrp::IpAddress source;                        // advert source
+  vrrp::IpAddress group;                         // multicast destination
   bool auto_source = true;                       // taken from the interface (no mcast/unicast_src_ip)
   bool has_source = true;                        // false: the interface has no usable address → FAULT
-  vrrp::IpAddress group;                         // multicast destination
   std::uint8_t ttl = 255;                        // multicast 255, unicast: unicast_ttl
   std::uint16_t ip_id = 0;                       // IPv4 id, numbered from 1 like keepalived
 
-  std::vector<net::AddressSpec> vip_specs;       // VIPs + eVIPs, as netlink requests
-  std::vector<std::string> vip_texts;            // "10.0.0.1/24 dev eth0 scope global", dumps
-  std::vector<bool> vip_tracked;                 // per vip_spec: not `no_track` (reference §4.10)
-  bool vips_installed = false;
-  std::vector<net::RouteSpec> route_specs;      // virtual_routes
-  std::vector<net::RuleSpec> rule_specs;        // virtual_rules
-  std::vector<bool> route_tracked, rule_tracked; // per spec: not `no_track`
-  std::vector<std::string> unsupported_lines;   // route lines not mapped (logged once)
+  CompactVector<net::AddressSpec> vip_specs;     // VIPs + eVIPs, as netlink requests
+  CompactVector<std::string> vip_texts;          // "10.0.0.1/24 dev eth0 scope global", dumps
+  CompactVector<bool> vip_tracked;               // per vip_spec: not `no_track` (reference §4.10)
+  CompactVector<net::RouteSpec> route_specs;     // virtual_routes
+  CompactVector<net::RuleSpec> rule_specs;       // virtual_rules
+  CompactVector<bool> route_tracked, rule_tracked;  // per spec: not `no_track`
+  CompactVector<std::string> unsupported_lines;  // route lines not mapped (logged once)
 
-  std::optional<track::InstanceTracking> tracking;  // track_* and its sync group's (tracking.h)
-  bool dont_track_primary = false;               // its own interface going down is ignored
-  bool track_src_ip = false;                     // a configured source that vanishes → FAULT
+  config::HeapOptional<track::InstanceTracking> tracking;  // track_* and its sync group's (tracking.h)
   InstanceScripts scripts;                       // notify_master … notify (notify_setup.h)
-
   RtSyncGroup* sync = nullptr;                   // its vrrp_sync_group, if any
   std::size_t sync_index = 0;                    // its member index there
-
   Channel* channel = nullptr;
-  std::optional<net::Vmac> vmac;
+  config::HeapOptional<net::Vmac> vmac;
+
+  bool dont_track_primary = false;               // its own interface going down is ignored
+  bool track_src_ip = false;                     // a configured source that vanishes → FAULT
+  bool vips_installed = false;
   bool ipv6_router = false;                      // NA Router flag (forwarding on the interface)
   bool link_up = true;
   // The interface can carry VRRP: link up and a source address (reference §4.10); false → FAULT.
@@ -130,12 +132,12 @@ struct RtInstance {
   bool send_failing = false;                     // log a send error once until a send works
   bool garp_failing = false;                     // the same for GARPs/NAs
   bool stop_advert_sent = false;                 // stop_phase1 sent the priority-0 advert ahead
+  bool removed = false;                          // left the config at a reload: stopping
 
   std::array<event::TaskHandle, vrrp::kTimerCount> timers{};
   vrrp::RxCounters rx{};
   TxCounters tx{};
   std::chrono::system_clock::time_point last_transition{};
-  bool removed = false;                          // left the config at a reload: stopping
 };
 
 // A vrrp_sync_group: the pure group machine (vrrp/sync_group.h) and its running members.
