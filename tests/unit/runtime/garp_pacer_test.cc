@@ -31,13 +31,11 @@ struct GarpPacerTest : ::testing::Test {
                     ++calls;
                     for (const auto& i : items) sent.push_back({i.in->name, i.address.to_string(), clock.now(), ifindex});
                   }};
-  RtInstance a{vrrp::InstanceConfig{}}, b{vrrp::InstanceConfig{}};
+  RtInstance a{vrrp::InstanceConfig{.name = "A"}}, b{vrrp::InstanceConfig{.name = "B"}};  // name: the fsm's
   vrrp::IpAddress v1 = *vrrp::IpAddress::parse("10.0.0.1"), v2 = *vrrp::IpAddress::parse("10.0.0.2");
   vrrp::IpAddress n1 = *vrrp::IpAddress::parse("fd00::1");
 
   void SetUp() override {
-    a.name = "A";
-    b.name = "B";
     a.ifindex = b.ifindex = 3;
   }
   // Runs the loop to `until` in 1 ms steps (timers fire when their deadline has passed).
