@@ -135,6 +135,62 @@ TEST(DaemonDump, JsonKeysAndStates) {
   EXPECT_TRUE(j2["track_process"].is_array());
 }
 
+// The JSON is written without a JSON library (1,000 instances: ~1 ms, not ~14): it must be the
+// text nlohmann::json's compact dump() gives for the same values — what exporters were tested
+// against — with keys in keepalived's order, escapes, whole doubles as "N.0", whole seconds as
+// integers.
+TEST(DaemonDump, JsonTextIsCanonicalCompactJson) {
+  std::vector<InstanceRecord> records(2);
+  records[0].config = instance("VI_\"quoted\"\\back\tslash\x01", 51, "eth0");
+  records[0].config.advert_int = 100ms;
+  records[0].config.preempt_delay = 2500ms;
+  records[0].config.evips = {"fe80::1/64 dev eth0 scope link"};
+  records[0].last_transition = fixed_now();
+  records[0].state = VrrpState::master;
+  records[0].vipset = true;
+  records[0].stats.advert_sent = 18446744073709551615ull;
+  records[1].config = instance("VI_\xc3\xa9t\xc3\xa9\xff", 52, "eth1");  // UTF-8, then a stray byte
+  records[1].last_transition = std::chrono::system_clock::time_point(std::chrono::seconds(1795324677));
+  records[1].master_adver_int = 3s;
+  for (int version : {1, 2}) {
+    const std::string text = format_json(records, version);
+    const auto j = nlohmann::ordered_json::parse(text);
+    EXPECT_EQ(j.dump(), text);  // nlohmann's own compact form, byte for byte
+    const auto& list = version == 2 ? j["vrrp"] : j;
+    ASSERT_EQ(list.size(), 2u);
+    if (version == 2) {
+      EXPECT_TRUE(j["track_process"].is_array());
+      continue;
+    }
+    const auto& d0 = list[0]["data"];
+    EXPECT_EQ(d0["iname"], "VI_\"quoted\"\\back\tslash\x01");
+    EXPECT_DOUBLE_EQ(d0["adver_int"].get<double>(), 0.1);
+    EXPECT_DOUBLE_EQ(d0["preempt_delay"].get<double>(), 2.5);
+    EXPECT_TRUE(d0["evips"].is_array());
+    EXPECT_EQ(d0["state"], 2);
+    EXPECT_EQ(d0["vipset"], true);
+    EXPECT_EQ(list[0]["stats"]["advert_sent"].get<std::uint64_t>(), 18446744073709551615ull);
+    const auto& d1 = list[1]["data"];
+    EXPECT_EQ(d1["iname"], "VI_\xc3\xa9t\xc3\xa9\xef\xbf\xbd");
+    EXPECT_FALSE(d1.contains("evips"));
+    EXPECT_TRUE(d1["adver_int"].is_number_integer());  // 1 s: `1`, not `1.0`
+    EXPECT_EQ(d1["master_adver_int"], 3);
+    EXPECT_TRUE(d1["last_transition"].is_number_float());  // whole seconds still a double
+    EXPECT_NE(text.find("\"last_transition\":1795324677.0,"), std::string::npos) << text;
+    EXPECT_NE(text.find("\"last_transition\":1795324677.027745,"), std::string::npos) << text;
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : d0.items()) keys.push_back(k);
+    const std::vector<std::string> want = {
+        "iname", "dont_track_primary", "skip_check_adv_addr", "strict_mode", "vmac_ifname", "ifp_ifname",
+        "master_priority", "last_transition", "garp_delay", "garp_refresh", "garp_rep", "garp_refresh_rep",
+        "garp_lower_prio_delay", "garp_lower_prio_rep", "lower_prio_no_advert", "higher_prio_send_advert",
+        "vrid", "base_priority", "effective_priority", "vipset", "promote_secondaries", "adver_int",
+        "master_adver_int", "accept", "nopreempt", "preempt_delay", "state", "wantstate", "version",
+        "smtp_alert", "notify_deleted", "vips", "evips", "auth_type"};
+    EXPECT_EQ(keys, want);
+  }
+}
+
 TEST(DaemonDump, NoInstancesNoJson) {
   ConfigOnlyRuntime rt(&fixed_now);
   rt.start(RunConfig{});
