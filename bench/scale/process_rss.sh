@@ -35,7 +35,7 @@ done
     done
   done
 } > "$DIR/k.conf"
-TMPDIR=$DIR ip netns exec "$NS" "$VIGILD" -n -l -P -G -f "$DIR/k.conf" -p "$DIR/p.pid" -r "$DIR/r.pid" \
+TMPDIR=$DIR ip netns exec "$NS" "$VIGILD" -n -l -D -P -G -f "$DIR/k.conf" -p "$DIR/p.pid" -r "$DIR/r.pid" \
   >"$DIR/log" 2>&1 &
 PARENT=$!
 sleep "$SETTLE"
@@ -81,3 +81,4 @@ print(f"== CPU per dump: child {(c1 - c0) / runs / 1e6:.2f} ms, parent {(p1 - p0
 print(f"== reload (config unchanged), {runs} runs: dump {d:.1f} ms; HUP+dump median {statistics.median(reloads):.1f} ms, "
       f"max {max(reloads):.1f} ms; reload = {statistics.median(reloads) - d:.1f} ms (max {max(reloads) - d:.1f})")
 PY
+grep -o 'Reload: .*' "$DIR/log" | tail -"${RELOADS:-10}" | sed 's/^/  /'
