@@ -3,7 +3,6 @@
 #include <cmath>
 #include <cstdint>
 #include <ctime>
-#include <iterator>
 #include <fmt/format.h>
 
 namespace vigil::daemon {
@@ -183,11 +182,11 @@ class JsonWriter {
       out_ += "null";  // as nlohmann writes NaN and infinities
       return;
     }
-    fmt::memory_buffer text;
-    fmt::format_to(std::back_inserter(text), "{}", v);
-    const std::string_view t(text.data(), text.size());
-    out_.append(t);
-    if (t.find_first_of(".e") == std::string_view::npos) out_ += ".0";
+    // fmt::format, not format_to: fmt::vformat is the one entry point compiled into vigild
+    // (fmt_inline.cc); format_to would link libfmt.so and libstdc++.so back in.
+    const std::string t = fmt::format("{}", v);
+    out_ += t;
+    if (t.find_first_of(".e") == std::string::npos) out_ += ".0";
   }
   // keepalived prints whole numbers of seconds as integers (`"adver_int":1`); Go exporters
   // decode some of these into int fields, which reject `1.0`.
@@ -242,7 +241,7 @@ class JsonWriter {
         case '\t': out_ += "\\t"; break;
         default:
           if (c < 0x20) {
-            fmt::format_to(std::back_inserter(out_), "\\u{:04x}", c);
+            out_ += fmt::format("\\u{:04x}", c);
           } else {
             out_ += static_cast<char>(c);
           }
