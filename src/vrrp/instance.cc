@@ -47,6 +47,7 @@ void Instance::step(const Event& ev, TimePoint now, ActionBuffer& out) {
       act_unexpected(ev, out);
       return arm(t, *slot, out);
     }
+    if (t == Timer::advert) advert_due_ = *slot;
     slot.reset();
   }
   switch (state_) {
@@ -110,7 +111,7 @@ void Instance::on_master(const Event& ev, TimePoint now, ActionBuffer& out) {
   switch (ev.kind) {
     case EventKind::advert_timer_expired:
       if (act_late_to_backup(now, out)) return;
-      return act_send_advert(now, out);
+      return act_advert_due(now, out);
     case EventKind::advert_received: return act_master_rx(ev.advert, now, out);
     case EventKind::garp_delay_expired: return act_send_garp(cfg_.garp.master_repeat, out);
     case EventKind::lower_prio_garp_expired:

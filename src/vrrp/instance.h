@@ -47,7 +47,7 @@
 //  BACKUP  | priority_changed                        | act_set_priority (shift)| BACKUP   ref §4.3
 //  BACKUP  | reload                                  | act_reload              | BACKUP
 //  BACKUP  | shutdown                                | act_stop                | STOP     §6.4.2
-//  MASTER  | advert_timer_expired                    | act_send_advert         | MASTER   §6.4.3
+//  MASTER  | advert_timer_expired                    | act_advert_due          | MASTER   §6.4.3
 //  MASTER  | advert_timer_expired far too late       | act_late_to_backup      | BACKUP
 //          |   (timer_expired_backup, nopreempt)     |                         |
 //  MASTER  | advert, priority 0                      | act_send_advert         | MASTER   §6.4.3
@@ -130,6 +130,7 @@ class Instance {
   void act_owner_conflict(const ReceivedAdvert& adv, TimePoint now, ActionBuffer& out);
   void act_yield(Duration master_interval, TimePoint now, ActionBuffer& out);
   void act_send_advert(TimePoint now, ActionBuffer& out);
+  void act_advert_due(TimePoint now, ActionBuffer& out);  // Adver_Timer fired (drift-free)
   bool act_late_to_backup(TimePoint now, ActionBuffer& out);
   void act_send_garp(std::uint32_t count, ActionBuffer& out);
   void act_enter_fault(ActionBuffer& out);
@@ -167,6 +168,7 @@ class Instance {
   bool owner_reduced_ = false;       // owner vs owner: we dropped to 254
   std::optional<TimePoint> preempt_since_;
   TimePoint last_advert_sent_{};     // MASTER: for timer_expired_backup
+  TimePoint advert_due_{};           // MASTER: when the Adver_Timer that just fired was due
   std::optional<TimePoint> owner_conflict_since_;
   std::optional<IpAddress> master_address_;
   Priority master_priority_{};

@@ -106,6 +106,18 @@ void Instance::act_send_advert(TimePoint now, ActionBuffer& out) {
   arm(Timer::advert, now + cfg_.advert_interval, out);
 }
 
+// RFC 5798 §6.4.3 "Adver_Timer fires": send, "Reset the Adver_Timer to Advertisement_Interval" —
+// counted from when the timer was due, not from when the loop got round to it, so a late wake-up
+// shortens the next gap instead of stretching every later one (lateness never accumulates, and
+// instances that fell due together stay together). More than one interval behind (the process
+// was stopped, the clock jumped): start again from now, never a catch-up burst.
+void Instance::act_advert_due(TimePoint now, ActionBuffer& out) {
+  last_advert_sent_ = now;
+  out.push(Action{.kind = ActionKind::send_advert, .priority = effective_});
+  const TimePoint next = advert_due_ + cfg_.advert_interval;
+  arm(Timer::advert, next > now ? next : now + cfg_.advert_interval, out);
+}
+
 // timer_expired_backup (reference §4.9): our advert timer fired so late that the backups must
 // have timed out and one of them is MASTER now — step down instead of fighting it.
 bool Instance::act_late_to_backup(TimePoint now, ActionBuffer& out) {
