@@ -154,7 +154,13 @@ Result<VrrpReceiver> VrrpReceiver::open(const VrrpSocketOptions& o) {
 
 Result<VrrpSender> VrrpSender::open(const VrrpSocketOptions& o) {
   VIGIL_NET_TRY(check_options(o));
-  auto fd = raw_socket(o);
+  // IPv4 sends whole packets (IP_HDRINCL), so the socket's own protocol plays no part in what
+  // goes out: IPPROTO_RAW makes it send-only. A protocol-112 socket would also be handed a
+  // copy of every advert this host receives on the interface (cloned in softirq, then dropped
+  // by the filter): per received packet, work for nothing.
+  VrrpSocketOptions socket_opts = o;
+  if (o.family == vrrp::Family::inet) socket_opts.protocol = IPPROTO_RAW;
+  auto fd = raw_socket(socket_opts);
   if (!fd) return fd.error();
   VIGIL_NET_TRY(attach_drop_all_filter(fd->get()));
   Status st = o.family == vrrp::Family::inet ? setup_sender_v4(fd->get(), o) : setup_sender_v6(fd->get(), o);

@@ -7,8 +7,9 @@
 //     source with IP_FREEBIND), IP_MULTICAST_ALL off, asks for TTL/hop limit + pktinfo.
 //     Drain it with RecvBatch (recv_batch.h) when the loop says its fd() is readable.
 //   VrrpSender: bound to the interface, multicast loop off, a BPF filter that drops everything it
-//     would receive. IPv4: IP_HDRINCL, the caller passes the whole IP packet (TOS 0xc0, TTL, id,
-//     src — as keepalived builds it). IPv6: the caller passes the VRRP message only; the kernel
+//     would receive. IPv4: an IPPROTO_RAW socket (receives nothing; IP_HDRINCL), the caller
+//     passes the whole IP packet (protocol 112 or 51, TOS 0xc0, TTL, id, src — as keepalived
+//     builds it). IPv6: the caller passes the VRRP message only; the kernel
 //     writes the header (hop limit 255 or unicast_ttl, traffic class 0xc0) and the checksum
 //     (IPV6_CHECKSUM offset 6, which includes the pseudo-header as VRRPv3 wants).
 //
