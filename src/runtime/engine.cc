@@ -105,9 +105,7 @@ Channel* Engine::channel_for(RtInstance& in) {
       return nullptr;
     }
     ch = opened->get();
-    ch->read_task = loop_.add_read(ch->rx_fd(), [this, ch](const Fired& f) {
-      if (f.ok()) on_readable(*ch);
-    }, std::nullopt, {.persistent = true});
+    watch_channel(*ch);
     channels_.push_back(std::move(*opened));
   }
   if (!ch->attach(in)) {

@@ -138,7 +138,8 @@ class Engine {
   void attach_tracking(RtInstance& in, const config::VrrpInstance& vi);
 
   // Packets and interfaces (engine_monitor.cc)
-  void on_readable(Channel& ch);
+  void watch_channel(Channel& ch);  // the persistent read task
+  void on_readable(Channel& ch, bool held);  // held: the next read of a burst
   void on_packet(Channel& ch, const net::RecvPacket& p);
   void open_monitor();
   void on_monitor();
