@@ -59,6 +59,7 @@ RecvPacket RecvBatch::decode(std::size_t i, vrrp::Family family) const {
   if (auto src = from_sockaddr(reinterpret_cast<const sockaddr*>(h.msg_name), h.msg_namelen)) {
     p.meta.source = *src;
   }
+  bool have_info = false;
   for (const cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), const_cast<cmsghdr*>(c))) {
     const void* d = CMSG_DATA(c);
     std::size_t dlen = c->cmsg_len - CMSG_LEN(0);
@@ -67,6 +68,7 @@ RecvPacket RecvBatch::decode(std::size_t i, vrrp::Family family) const {
       std::memcpy(&info, d, sizeof info);
       p.meta.ifindex = static_cast<unsigned>(info.ipi_ifindex);
       p.meta.destination = from_in_addr(info.ipi_addr);
+      have_info = true;
     } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL && dlen >= sizeof(int)) {
       p.meta.ttl = static_cast<std::uint8_t>(load_int(d));
     } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
@@ -88,6 +90,11 @@ RecvPacket RecvBatch::decode(std::size_t i, vrrp::Family family) const {
   // IPv4 raw sockets hand us the IP header; the payload starts after IHL words and ends at the
   // IP total length (frames from real NICs may carry Ethernet padding beyond it).
   if (len < 20 || (bytes[0] >> 4) != 4) return p;
+  if (!have_info) {  // no IP_PKTINFO / IP_TTL asked for: the header has both
+    p.meta.ttl = bytes[8];
+    p.meta.destination = vrrp::IpAddress::v4({bytes[16], bytes[17], bytes[18], bytes[19]});
+    p.meta.destination_multicast = p.meta.destination.is_multicast();
+  }
   std::size_t ihl = static_cast<std::size_t>(bytes[0] & 0x0f) * 4;
   std::size_t total = static_cast<std::size_t>(bytes[2]) << 8 | bytes[3];
   if (ihl < 20 || total < ihl || total > len) return p;

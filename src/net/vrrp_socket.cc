@@ -57,8 +57,10 @@ Status bind_address(int fd, const vrrp::IpAddress& addr, int ifindex) {
 
 Status setup_receiver_v4(int fd, const VrrpSocketOptions& o, const vrrp::IpAddress& group) {
   VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IP, IP_MULTICAST_ALL, 0, "IP_MULTICAST_ALL"));
-  VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO"));
-  VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IP, IP_RECVTTL, 1, "IP_RECVTTL"));
+  if (o.ipv4_packet_info) {
+    VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO"));
+    VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IP, IP_RECVTTL, 1, "IP_RECVTTL"));
+  }
   VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP"));
   if (o.unicast_source) {
     VIGIL_NET_TRY(set_int_option(fd, IPPROTO_IP, IP_FREEBIND, 1, "IP_FREEBIND"));

@@ -4,7 +4,8 @@
 // group); so do we (RFC 5798 §5.1.1/§5.1.2, reference §4.1):
 //
 //   VrrpReceiver: bound to the interface, multicast group joined there (or bound to the unicast
-//     source with IP_FREEBIND), IP_MULTICAST_ALL off, asks for TTL/hop limit + pktinfo.
+//     source with IP_FREEBIND), IP_MULTICAST_ALL off, asks for TTL/hop limit + pktinfo (IPv4:
+//     unless ipv4_packet_info is off).
 //     Drain it with RecvBatch (recv_batch.h) when the loop says its fd() is readable.
 //   VrrpSender: bound to the interface, multicast loop off, a BPF filter that drops everything it
 //     would receive. IPv4: an IPPROTO_RAW socket (receives nothing; IP_HDRINCL), the caller
@@ -43,6 +44,11 @@ struct VrrpSocketOptions {
   int hop_limit = 255;                            // IPv6 multicast and unicast (unicast_ttl)
   int traffic_class = 0xc0;                       // IPv6 (IPv4 TOS is in the caller's header)
   int rcvbuf = 0;                                 // SO_RCVBUF for the receiver; 0 = kernel default
+  // Receiver, IPv4: ask for IP_PKTINFO and IP_TTL with every packet (RxMeta::ifindex). The IP
+  // header we read carries the TTL and the destination anyway (RecvBatch takes them from there
+  // when there is no control message); without IP_PKTINFO the kernel also skips a route lookup
+  // per received packet. IPv6 always asks (no header to read them from).
+  bool ipv4_packet_info = true;
 };
 
 class VrrpReceiver {

@@ -11,7 +11,9 @@ net::Result<std::unique_ptr<Channel>> Channel::open(const ChannelKey& key, int r
                                  .ifindex = key.recv_ifindex,
                                  .group = key.group,
                                  .unicast_source = key.unicast_source,
-                                 .rcvbuf = rcvbuf};
+                                 .rcvbuf = rcvbuf,
+                                 // TTL and destination come from the IPv4 header we read
+                                 .ipv4_packet_info = false};
   auto rx = net::VrrpReceiver::open(rx_opts);
   if (!rx) return rx.error();
   net::VrrpSocketOptions tx_opts{.family = key.family,

@@ -59,6 +59,36 @@ class VrrpSocketTest : public ::testing::Test {
   Topology topo{"vnet", {"a", "b"}};
 };
 
+// Without IP_PKTINFO/IP_TTL (the engine's receivers): TTL and destination from the IP header.
+TEST_F(VrrpSocketTest, Ipv4MetadataFromTheHeaderWithoutPacketInfo) {
+  const auto& a = topo.node("a");
+  const auto& b = topo.node("b");
+  auto rx = [&] {
+    NetnsScope in(b.ns);
+    return VrrpReceiver::open({.family = vrrp::Family::inet, .ifindex = test::ifindex("eth0"),
+                               .ipv4_packet_info = false});
+  }();
+  ASSERT_TRUE(rx) << rx.error().str();
+  auto tx = [&] {
+    NetnsScope in(a.ns);
+    return VrrpSender::open({.family = vrrp::Family::inet, .ifindex = test::ifindex("eth0")});
+  }();
+  ASSERT_TRUE(tx) << tx.error().str();
+
+  auto group = vrrp_group(vrrp::Family::inet);
+  auto sent = tx->send(ipv4_packet(ip(a.ipv4), group, 1, kAdvert), group);
+  ASSERT_TRUE(sent) << sent.error().str();
+
+  RecvBatch batch;
+  auto got = receive_all(*rx, batch);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].payload, kAdvert);
+  EXPECT_EQ(got[0].meta.ttl, 255);
+  EXPECT_EQ(got[0].meta.source, ip(a.ipv4));
+  EXPECT_EQ(got[0].meta.destination, group);
+  EXPECT_TRUE(got[0].meta.destination_multicast);
+}
+
 TEST_F(VrrpSocketTest, Ipv4MulticastArrivesWithTtlAndMetadata) {
   const auto& a = topo.node("a");
   const auto& b = topo.node("b");
