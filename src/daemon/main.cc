@@ -7,10 +7,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <climits>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -29,12 +29,15 @@ namespace {
 
 using namespace vigil::daemon;
 
-// Relative paths would break after daemonising (chdir "/").
+// Relative paths would break after daemonising (chdir "/"): the working directory in front, as
+// std::filesystem::absolute does — without its code in the parent's pages (issue 8).
 std::string absolute(const std::string& path) {
   if (path.empty() || path.front() == '/') return path;
-  std::error_code ec;
-  auto abs = std::filesystem::absolute(path, ec);
-  return ec ? path : abs.string();
+  char cwd[PATH_MAX];
+  if (::getcwd(cwd, sizeof cwd) == nullptr) return path;
+  std::string abs = cwd;
+  if (abs.back() != '/') abs += '/';
+  return abs + path;
 }
 
 void make_paths_absolute(Options& o) {
