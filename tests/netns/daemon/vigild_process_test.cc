@@ -225,3 +225,27 @@ TEST_F(VigildProcess, ChildFatalExitStopsTheDaemon) {
 
 }  // namespace
 }  // namespace vigil::daemon::test
+
+namespace vigil::daemon::test {
+namespace {
+
+// A SIGHUP while the child waits out its respawn back-off is kept: the new child starts from the
+// snapshot of the running configuration, then the reload reads the edited file.
+TEST_F(VigildProcess, ReloadDuringRespawnBackoffIsAppliedToTheNewChild) {
+  auto d = start();
+  ASSERT_NE(kill_child_and_wait(kRespawnTimeout), 0) << d->log();  // back-off 0 s
+  ASSERT_EQ(signal_pid(child_pid(), SIGKILL), 0);                     // back-off 1 s
+  ASSERT_TRUE(wait_until([&] { return d->log_has("delayed 1 seconds"); }, kRespawnTimeout)) << d->log();
+  write_file(conf_, one_instance_config(51, 150));
+  ASSERT_EQ(signal_pid(d->pid(), SIGHUP), 0);
+  // The 1 s back-off, the child's start and one reload.
+  ASSERT_TRUE(wait_until([&] { return d->log_has("Reload complete"); }, 1000ms + kStartTimeout)) << d->log();
+  const std::string json = dir_.file("keepalived.json");
+  ASSERT_EQ(signal_pid(d->pid(), SIGRTMIN + 2), 0);
+  ASSERT_TRUE(wait_until([&] { return !read_file(json).empty(); }, kDumpTimeout)) << d->log();
+  EXPECT_EQ(nlohmann::json::parse(read_file(json))[0]["data"]["base_priority"], 150);
+  EXPECT_EQ(parent_of(child_pid()), d->pid());
+}
+
+}  // namespace
+}  // namespace vigil::daemon::test
