@@ -10,6 +10,12 @@ if(VIGIL_WERROR)
   target_compile_options(vigil_build_options INTERFACE -Werror)
 endif()
 
+# One section per function outside the sanitizer/fuzz builds, so the linker can lay vigild's
+# code out by use (src/daemon/CMakeLists.txt, vigild.layout).
+if(NOT VIGIL_SANITIZE AND NOT VIGIL_FUZZ)
+  target_compile_options(vigil_build_options INTERFACE -ffunction-sections)
+endif()
+
 target_include_directories(vigil_build_options INTERFACE
   ${PROJECT_SOURCE_DIR}/src ${PROJECT_BINARY_DIR}/generated)
 

@@ -5,7 +5,7 @@ set -euo pipefail
 
 VIGIL_PACKAGES=(
   # build
-  cmake ninja-build g++ clang libclang-rt-14-dev pkg-config
+  cmake ninja-build g++ clang libclang-rt-14-dev lld pkg-config
   libfmt-dev nlohmann-json3-dev libmnl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libev-dev
