@@ -272,10 +272,13 @@ int child_main(ChildSetup& setup) {
   report_to_parent(setup.link_fd, kReportSettings, report,
                    loaded.config && loaded.config->files ? loaded.config->files.get() : nullptr);
   LinkMessage answer;
-  do {
-    if (receive_message(setup.link_fd, answer, /*wait=*/true) != Received::message) return kExitOk;
-    if (answer.kind != kOrderGo && answer.fd >= 0) ::close(answer.fd);
-  } while (answer.kind != kOrderGo && answer.kind != kOrderQuit);
+  for (;;) {
+    const Received got = receive_message(setup.link_fd, answer, /*wait=*/true);
+    if (got == Received::closed) return kExitOk;  // the parent is gone
+    if (got != Received::message) continue;
+    if (answer.kind == kOrderGo || answer.kind == kOrderQuit) break;
+    if (answer.fd >= 0) ::close(answer.fd);
+  }
   if (answer.kind == kOrderQuit) return kExitOk;
 
   Pidfile pidfile = Pidfile::adopt(answer.payload, answer.fd);
