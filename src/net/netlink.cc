@@ -8,7 +8,8 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <map>
+#include <algorithm>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -120,56 +121,103 @@ Result<ParseResult> Netlink::receive() {
 // NLM_F_ACK only when it fails, and handles a chunk's requests in order, so when the last one's
 // ack is read every error of the chunk has been read before it. A mass takeover's 1,000 VIP
 // adds thus cost one reply datagram per chunk instead of one per address.
-Result<std::vector<Status>> Netlink::commit(const NetlinkBatch& batch) {
-  std::vector<Status> out(batch.requests_.size());
-  std::vector<std::uint8_t> wire;
-  std::vector<std::size_t> index_of;  // (seq - first seq) -> request index
+PreparedBatch Netlink::prepare(const NetlinkBatch& batch) {
+  PreparedBatch p;
+  p.out.resize(batch.requests_.size());
+  p.first_seq = seq_ + 1;
   std::size_t i = 0;
   while (i < batch.requests_.size()) {
     // One chunk: up to kMaxPerSend valid requests, concatenated.
-    wire.clear();
-    index_of.clear();
-    const std::uint32_t first = seq_ + 1;
-    std::size_t last_offset = 0;
-    for (; i < batch.requests_.size() && index_of.size() < kMaxPerSend; ++i) {
+    const std::size_t chunk_start = p.wire.size();
+    std::size_t last_offset = 0, in_chunk = 0;
+    for (; i < batch.requests_.size() && in_chunk < kMaxPerSend; ++i) {
       const auto& req = batch.requests_[i];
       if (!req) {
-        out[i] = req.error();
+        p.out[i] = req.error();
         continue;
       }
-      last_offset = wire.size();
-      wire.insert(wire.end(), req->begin(), req->end());
+      last_offset = p.wire.size();
+      p.wire.insert(p.wire.end(), req->begin(), req->end());
       nlmsghdr h;
-      std::memcpy(&h, wire.data() + last_offset, sizeof h);
+      std::memcpy(&h, p.wire.data() + last_offset, sizeof h);
       h.nlmsg_seq = ++seq_;
       h.nlmsg_pid = portid_;
       h.nlmsg_flags &= static_cast<std::uint16_t>(~NLM_F_ACK);
-      std::memcpy(wire.data() + last_offset, &h, sizeof h);
-      index_of.push_back(i);
+      std::memcpy(p.wire.data() + last_offset, &h, sizeof h);
+      p.index_of.push_back(i);
+      ++in_chunk;
     }
-    if (index_of.empty()) continue;
-    {
-      nlmsghdr h;
-      std::memcpy(&h, wire.data() + last_offset, sizeof h);
-      h.nlmsg_flags |= NLM_F_ACK;
-      std::memcpy(wire.data() + last_offset, &h, sizeof h);
+    if (in_chunk == 0) continue;
+    nlmsghdr h;
+    std::memcpy(&h, p.wire.data() + last_offset, sizeof h);
+    h.nlmsg_flags |= NLM_F_ACK;
+    std::memcpy(p.wire.data() + last_offset, &h, sizeof h);
+    p.chunks.push_back({chunk_start, p.wire.size() - chunk_start, seq_});
+  }
+  return p;
+}
+
+namespace {
+
+// Whether `bytes` (one reply datagram) holds the ack or error of request `seq`.
+bool holds_reply_to(std::span<const std::uint8_t> bytes, std::uint32_t seq) {
+  while (bytes.size() >= sizeof(nlmsghdr)) {
+    nlmsghdr h;
+    std::memcpy(&h, bytes.data(), sizeof h);
+    if (h.nlmsg_len < sizeof h || h.nlmsg_len > bytes.size()) return false;  // results() reports it
+    if (h.nlmsg_type == NLMSG_ERROR && h.nlmsg_seq == seq) return true;
+    bytes = bytes.subspan(std::min<std::size_t>(NLMSG_ALIGN(h.nlmsg_len), bytes.size()));
+  }
+  return false;
+}
+
+}  // namespace
+
+void Netlink::transmit(PreparedBatch& p) {
+  const int s = fd();
+  sockaddr_nl kernel{};
+  kernel.nl_family = AF_NETLINK;
+  for (const auto& c : p.chunks) {
+    if (::sendto(s, p.wire.data() + c.offset, c.size, 0, reinterpret_cast<const sockaddr*>(&kernel),
+                 sizeof kernel) < 0) {
+      p.failure = errno;
+      p.failed_call = "sendto(netlink)";
+      return;
     }
-    const std::uint32_t last = seq_;
-    if (auto st = send_bytes(wire); !st) return st.error();
     for (bool acked = false; !acked;) {
-      auto r = receive();
-      if (!r) return r.error();
-      for (std::size_t m = 0; m < r->messages.size(); ++m) {
-        const auto* ack = std::get_if<AckMessage>(&r->messages[m]);
-        if (ack == nullptr) continue;
-        const std::uint32_t k = ack->seq - first;
-        if (k >= index_of.size()) continue;  // a stale reply to an earlier, timed-out request
-        if (ack->error != 0) out[index_of[k]] = netlink_error(ack->error, ack->ext_message);
-        if (ack->seq == last) acked = true;
+      const ssize_t n = ::recv(s, rxbuf_.data(), rxbuf_.size(), 0);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        p.failure = (errno == EAGAIN || errno == EWOULDBLOCK) ? ETIMEDOUT : errno;
+        p.failed_call = p.failure == ETIMEDOUT ? "netlink: no reply" : "recvfrom(netlink)";
+        return;
       }
+      const std::span<const std::uint8_t> got(rxbuf_.data(), static_cast<std::size_t>(n));
+      p.replies.insert(p.replies.end(), got.begin(), got.end());
+      p.replies.resize(NLMSG_ALIGN(p.replies.size()));  // datagrams concatenate as one stream
+      acked = holds_reply_to(got, c.last_seq);
     }
   }
-  return out;
+}
+
+Result<std::vector<Status>> Netlink::results(PreparedBatch& p) {
+  if (p.failure != 0) return make_error(p.failure, p.failed_call);
+  ParseResult r = parse_netlink(p.replies);
+  if (r.error) return make_error(EBADMSG, "netlink reply: " + *r.error);
+  for (const auto& m : r.messages) {
+    const auto* ack = std::get_if<AckMessage>(&m);
+    if (ack == nullptr) continue;
+    const std::uint32_t k = ack->seq - p.first_seq;
+    if (k >= p.index_of.size()) continue;  // a stale reply to an earlier, timed-out request
+    if (ack->error != 0) p.out[p.index_of[k]] = netlink_error(ack->error, ack->ext_message);
+  }
+  return std::move(p.out);
+}
+
+Result<std::vector<Status>> Netlink::commit(const NetlinkBatch& batch) {
+  PreparedBatch p = prepare(batch);
+  transmit(p);
+  return results(p);
 }
 
 Status Netlink::execute(Result<std::vector<std::uint8_t>> request) {

@@ -58,6 +58,24 @@ class NetlinkBatch {
   bool ifa_proto_ = true;
 };
 
+// A batch in wire form (Netlink::prepare): chunks of at most Netlink::kMaxPerSend requests with
+// their sequence numbers, only each chunk's last request asking for an ack; then the replies
+// transmit() read, and one Status per request once results() matched them.
+struct PreparedBatch {
+  struct Chunk {
+    std::size_t offset = 0, size = 0;  // in `wire`
+    std::uint32_t last_seq = 0;
+  };
+  std::vector<std::uint8_t> wire;
+  std::vector<Chunk> chunks;
+  std::uint32_t first_seq = 0;
+  std::vector<std::size_t> index_of;  // (seq - first_seq) -> request index
+  std::vector<Status> out;            // per request; build errors are set by prepare()
+  std::vector<std::uint8_t> replies;  // every reply datagram, concatenated
+  int failure = 0;                    // errno of a failed send/receive: the batch failed as a whole
+  const char* failed_call = "";
+};
+
 struct MnlSocketCloser {
   void operator()(mnl_socket* s) const { mnl_socket_close(s); }
 };
@@ -75,6 +93,14 @@ class Netlink {
   Result<std::vector<Status>> commit(const NetlinkBatch& batch);
   // One request, one Status.
   Status execute(Result<std::vector<std::uint8_t>> request);
+  // commit() in three steps, so that the system calls can run on another thread
+  // (net/netlink_worker.h): prepare() numbers the requests (uses this socket's sequence
+  // counter: one thread at a time), transmit() sends and reads the replies (system calls and
+  // writes into `p` only; uses this socket's receive buffer: one thread at a time), results()
+  // matches the replies to the requests (any thread).
+  PreparedBatch prepare(const NetlinkBatch& batch);
+  void transmit(PreparedBatch& p);
+  static Result<std::vector<Status>> results(PreparedBatch& p);
 
   Result<std::vector<LinkEvent>> dump_links();
   Result<std::vector<AddressEvent>> dump_addresses(int family);  // AF_UNSPEC for both

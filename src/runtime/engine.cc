@@ -38,6 +38,7 @@ void Engine::start(std::shared_ptr<const config::Config> cfg) {
     return;
   }
   nl_.emplace(std::move(*nl));
+  open_netlink_worker();
   open_monitor();
   open_notifier();
   open_scripts();

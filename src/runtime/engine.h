@@ -28,6 +28,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -41,6 +42,7 @@
 #include "event/loop.h"
 #include "net/netlink.h"
 #include "net/netlink_monitor.h"
+#include "net/netlink_worker.h"
 #include "runtime/channel.h"
 #include "runtime/garp_pacer.h"
 #include "runtime/rt_instance.h"
@@ -113,8 +115,13 @@ class Engine {
   void send_advert(RtInstance& in, vrrp::Priority p);
   void change_vips(RtInstance& in, bool install);
   void change_routes(RtInstance& in, bool install, bool rules);
-  void flush_netlink();  // sends the queued VIP/route/rule changes of every instance at once
+  void flush_netlink();  // sends the queued VIP/route/rule changes and waits for them (engine_netlink.cc)
+  void submit_netlink();  // sends them (to the netlink worker) without waiting
+  void netlink_queued();  // after change_vips/change_routes queued changes
+  void open_netlink_worker();
+  void on_netlink_done();
   void send_garps(RtInstance& in, std::uint32_t count);  // engine_garp.cc
+  void submit_garps(RtInstance& in, std::uint32_t count);  // now: its VIPs are in place
   void send_garp_batch(int ifindex, std::span<const GarpPacer::Item> items);
   void configure_garp_pacing();
   void forget_garps(RtInstance& in);
@@ -196,6 +203,16 @@ class Engine {
   std::vector<NlChange> nl_changes_;
   std::optional<net::NetlinkBatch> nl_batch_;
   event::TaskHandle nl_flush_;
+  // Batches handed to the netlink worker thread, oldest first, with the GARP bursts waiting for
+  // them (engine_netlink.cc). Without a worker the batches are committed in line.
+  struct NlJob {
+    std::vector<NlChange> changes;
+    std::vector<std::pair<RtInstance*, std::uint32_t>> garps;
+  };
+  std::unique_ptr<net::NetlinkWorker> nl_worker_;
+  event::TaskHandle nl_worker_task_;
+  std::deque<NlJob> nl_jobs_;
+  void finish_netlink(const std::vector<NlChange>& changes, const net::Result<std::vector<net::Status>>& results);
   // Multicast adverts encoded in this loop pass, sent per channel with sendmmsg by a zero-delay
   // task (1,000 instances falling due together: a few syscalls, not 1,000). Bounded: a full
   // queue is sent at once.

@@ -191,7 +191,7 @@ void Engine::change_vips(RtInstance& in, bool install) {
     nl_batch_->add(install ? net::Op::add : net::Op::remove, in.vip_specs[i]);
     nl_changes_.push_back({&in, NlChange::What::vip, i, install});
   }
-  if (!nl_flush_.active()) nl_flush_ = loop_.add_timer_at(loop_.now(), [this](const Fired&) { flush_netlink(); });
+  netlink_queued();
 }
 
 void Engine::change_routes(RtInstance& in, bool install, bool rules) {
@@ -214,57 +214,7 @@ void Engine::change_routes(RtInstance& in, bool install, bool rules) {
     }
     nl_changes_.push_back({&in, rules ? NlChange::What::rule : NlChange::What::route, i, install});
   }
-  if (!nl_flush_.active()) nl_flush_ = loop_.add_timer_at(loop_.now(), [this](const Fired&) { flush_netlink(); });
-}
-
-// Every change queued in this loop pass goes out in one batch (many requests per sendmsg, each
-// acked by sequence number: net::Netlink::commit); rtnetlink does the work inside sendmsg, so the
-// acks are already queued when we read them and waiting for them costs no extra round trip.
-// Errors are matched back to their instance and VIP/route by the batch index. Also called
-// directly before instances can go away (reload, stop, destruction), so no entry outlives its
-// instance.
-void Engine::flush_netlink() {
-  nl_flush_.cancel();
-  if (!nl_batch_ || nl_changes_.empty()) {
-    nl_batch_.reset();
-    nl_changes_.clear();
-    run_deferred_garps();
-    return;
-  }
-  const net::NetlinkBatch batch = std::move(*nl_batch_);
-  const std::vector<NlChange> changes = std::move(nl_changes_);
-  nl_batch_.reset();
-  nl_changes_.clear();
-  auto results = nl_->commit(batch);
-  if (!results) {
-    log(LogLevel::error, fmt::format("netlink: {} ({} changes not applied)", results.error().str(), changes.size()));
-    run_deferred_garps();
-    return;
-  }
-  for (std::size_t i = 0; i < results->size() && i < changes.size(); ++i) {
-    const net::Status& st = (*results)[i];
-    if (st) continue;
-    const NlChange& c = changes[i];
-    const int code = st.error().code;
-    const RtInstance& in = *c.in;
-    switch (c.what) {
-      case NlChange::What::vip:
-        // Already there (add) / already gone (remove): the wanted end state holds.
-        if (c.install && code == EEXIST) continue;
-        if (!c.install && (code == EADDRNOTAVAIL || code == ENOENT || code == ENODEV)) continue;
-        log(LogLevel::error, fmt::format("({}) cannot {} VIP {}: {}", in.name, c.install ? "add" : "remove",
-                                         in.vip_texts[c.index], st.error().str()));
-        break;
-      case NlChange::What::route:
-      case NlChange::What::rule:
-        if (c.install && code == EEXIST) continue;
-        if (!c.install && (code == ESRCH || code == ENOENT)) continue;
-        log(LogLevel::error, fmt::format("({}) cannot {} virtual {}: {}", in.name, c.install ? "add" : "remove",
-                                         c.what == NlChange::What::rule ? "rule" : "route", st.error().str()));
-        break;
-    }
-  }
-  run_deferred_garps();
+  netlink_queued();
 }
 
 void Engine::notify(RtInstance& in, const vrrp::Action& a) {

@@ -34,13 +34,14 @@ void Engine::configure_garp_pacing() {
 void Engine::forget_garps(RtInstance& in) {
   garp_pacer_.forget(in);
   std::erase_if(deferred_garps_, [&](const auto& d) { return d.first == &in; });
+  for (auto& job : nl_jobs_) std::erase_if(job.garps, [&](const auto& d) { return d.first == &in; });
 }
 
 void Engine::run_deferred_garps() {
   if (deferred_garps_.empty()) return;
   const auto bursts = std::move(deferred_garps_);
   deferred_garps_.clear();
-  for (const auto& [in, count] : bursts) send_garps(*in, count);
+  for (const auto& [in, count] : bursts) submit_garps(*in, count);
 }
 
 void Engine::send_garps(RtInstance& in, std::uint32_t count) {
@@ -49,6 +50,14 @@ void Engine::send_garps(RtInstance& in, std::uint32_t count) {
     deferred_garps_.emplace_back(&in, count);
     return;
   }
+  if (!nl_jobs_.empty()) {  // or on their way (engine_netlink.cc): after the newest batch
+    nl_jobs_.back().garps.emplace_back(&in, count);
+    return;
+  }
+  submit_garps(in, count);
+}
+
+void Engine::submit_garps(RtInstance& in, std::uint32_t count) {
   for (const auto& spec : in.vip_specs) {
     if (!debug_logging_) break;
     if (spec.ifindex != in.ifindex) continue;  // a VIP on another interface: its own GARPs are not ours
