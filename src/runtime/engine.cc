@@ -138,6 +138,7 @@ void Engine::startup(RtInstance& in) {
 
 void Engine::retire(RtInstance& in) {
   forget_garps(in);
+  garp_pacer_.purge(in);  // the instance may be destroyed after this
   step(in, vrrp::Event::of(vrrp::EventKind::shutdown));
   for (auto& t : in.timers) t.cancel();
   if (in.vips_installed) change_vips(in, false);

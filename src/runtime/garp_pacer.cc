@@ -28,7 +28,8 @@ void GarpPacer::submit(RtInstance& in, const vrrp::IpAddress& address) {
   const int ifindex = in.ifindex;
   Lane& lane = lanes_[{ifindex, !address.is_v4()}];
   if (lane.interval <= event::Duration::zero()) {
-    lane.queue.push_back(Item{&in, address});
+    lane.queue.push_back(Item{&in, address, in.garp_epoch});
+    ++in.garp_items;
     if (!drain_task_.active()) {  // nothing was waiting
       since_ = loop_.clock().now();
       drain_task_ = loop_.add_timer_at(loop_.now(), [this](const event::Fired&) { drain(); });
@@ -38,20 +39,29 @@ void GarpPacer::submit(RtInstance& in, const vrrp::IpAddress& address) {
   const event::TimePoint now = loop_.clock().now();
   if (lane.queue.empty() && now >= lane.next) {
     lane.next = now + lane.interval;
-    const Item one{&in, address};
+    const Item one{&in, address, in.garp_epoch};
     send_(ifindex, std::span<const Item>(&one, 1));
     return;
   }
-  lane.queue.push_back(Item{&in, address});
+  lane.queue.push_back(Item{&in, address, in.garp_epoch});
+  ++in.garp_items;
   if (!lane.timer.active()) {
     lane.timer = loop_.add_timer_at(lane.next, [this, l = &lane, ifindex](const event::Fired&) { on_timer(*l, ifindex); });
   }
 }
 
-void GarpPacer::on_timer(Lane& lane, int ifindex) {
-  if (lane.queue.empty()) return;
-  const Item item = lane.queue.front();
+bool GarpPacer::pop(Lane& lane, Item& out) {
+  out = lane.queue.front();
   lane.queue.pop_front();
+  --out.in->garp_items;
+  return live(out);
+}
+
+void GarpPacer::on_timer(Lane& lane, int ifindex) {
+  Item item{};
+  bool found = false;
+  while (!found && !lane.queue.empty()) found = pop(lane, item);  // stale frames take no slot
+  if (!found) return;
   lane.next = loop_.clock().now() + lane.interval;
   if (!lane.queue.empty()) {
     lane.timer = loop_.add_timer_at(lane.next, [this, l = &lane, ifindex](const event::Fired&) { on_timer(*l, ifindex); });
@@ -61,11 +71,11 @@ void GarpPacer::on_timer(Lane& lane, int ifindex) {
 
 void GarpPacer::send_batch(int ifindex, Lane& lane) {
   batch_.clear();
+  Item item{};
   while (!lane.queue.empty() && batch_.size() < kBatch) {
-    batch_.push_back(lane.queue.front());
-    lane.queue.pop_front();
+    if (pop(lane, item)) batch_.push_back(item);
   }
-  send_(ifindex, batch_);
+  if (!batch_.empty()) send_(ifindex, batch_);
 }
 
 // Unpaced lanes, round robin from the one after the lane drained last.
@@ -93,16 +103,25 @@ void GarpPacer::drain() {
   drain_task_ = loop_.add_timer_at(at, [this](const event::Fired&) { drain(); });
 }
 
-void GarpPacer::forget(const RtInstance& in) {
+void GarpPacer::forget(RtInstance& in) {
+  if (in.garp_items > 0) ++in.garp_epoch;
+}
+
+void GarpPacer::purge(RtInstance& in) {
+  forget(in);
+  if (in.garp_items == 0) return;
   for (auto& [key, lane] : lanes_) {
     std::erase_if(lane.queue, [&](const Item& i) { return i.in == &in; });
     if (lane.queue.empty()) lane.timer.cancel();
   }
+  in.garp_items = 0;
 }
 
 std::size_t GarpPacer::queued() const {
   std::size_t n = 0;
-  for (const auto& [key, lane] : lanes_) n += lane.queue.size();
+  for (const auto& [key, lane] : lanes_) {
+    n += static_cast<std::size_t>(std::count_if(lane.queue.begin(), lane.queue.end(), live));
+  }
   return n;
 }
 

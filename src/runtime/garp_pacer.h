@@ -5,7 +5,8 @@
 //   GarpPacer pacer(loop, [&](int ifindex, std::span<const GarpPacer::Item> frames) { send(...); });
 //   pacer.set_interval(ifindex, /*v6=*/false, 10ms);
 //   pacer.submit(in, vip);   // queued; sent by the loop (see below)
-//   pacer.forget(in);        // the instance left MASTER (or the config): drop what it queued
+//   pacer.forget(in);        // the instance left MASTER: drop what it queued (O(1))
+//   pacer.purge(in);         // the instance may go away: no frame of it is left queued
 //
 // An interface with an interval (> 0) sends at most one frame of a family per interval: the first
 // at once if the interface has been quiet, the rest from a loop timer, one per expiry.
@@ -19,6 +20,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
@@ -36,6 +38,7 @@ class GarpPacer {
   struct Item {
     RtInstance* in;
     vrrp::IpAddress address;
+    std::uint16_t epoch = 0;  // in->garp_epoch when queued; forget() moves the instance on
   };
   // Sends frames for `items`, all on `ifindex`.
   using SendFn = std::function<void(int ifindex, std::span<const Item> items)>;
@@ -49,8 +52,13 @@ class GarpPacer {
   void set_interval(int ifindex, bool v6, event::Duration interval);
   void clear_intervals();
   void submit(RtInstance& in, const vrrp::IpAddress& address);
-  void forget(const RtInstance& in);
-  std::size_t queued() const;
+  // O(1): the instance's queued frames become stale and are skipped where they stand (a mass
+  // step-down of 1,000 masters with 5,000 frames queued is not 1,000 scans of the queues).
+  void forget(RtInstance& in);
+  // forget() and take its frames out of the queues, so that the instance can be destroyed (a
+  // scan only when it has frames queued).
+  void purge(RtInstance& in);
+  std::size_t queued() const;  // frames that will be sent
 
  private:
   using Key = std::pair<int, bool>;  // ifindex, v6
@@ -61,6 +69,9 @@ class GarpPacer {
     event::TaskHandle timer;  // paced lanes only
   };
   void on_timer(Lane& lane, int ifindex);
+  static bool live(const Item& i) { return i.epoch == i.in->garp_epoch; }
+  // Takes the front frame off `lane`; false if it was stale (then nothing to send).
+  static bool pop(Lane& lane, Item& out);
   void drain();
   void send_batch(int ifindex, Lane& lane);
 

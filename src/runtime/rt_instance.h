@@ -133,6 +133,8 @@ struct RtInstance {
   bool garp_failing = false;                     // the same for GARPs/NAs
   bool stop_advert_sent = false;                 // stop_phase1 sent the priority-0 advert ahead
   bool removed = false;                          // left the config at a reload: stopping
+  std::uint16_t garp_epoch = 0;                  // GarpPacer: frames of older epochs are dropped
+  std::uint32_t garp_items = 0;                  // GarpPacer: frames of this instance in its queues
 
   std::array<event::TaskHandle, vrrp::kTimerCount> timers{};
   vrrp::RxCounters rx{};

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -143,6 +144,65 @@ TEST_F(GarpPacerTest, ForgetDropsOnlyThatInstancesFrames) {
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_EQ(sent[1].instance, "B");
   pacer.forget(b);  // nothing queued: harmless
+}
+
+// forget() is O(1): the frames stay where they are, stale, and are skipped when their turn
+// comes; what the instance submits afterwards is live again.
+TEST_F(GarpPacerTest, ForgottenFramesAreSkippedAndLaterOnesSent) {
+  for (int i = 0; i < 20; ++i) pacer.submit(a, v1);
+  pacer.submit(b, v2);
+  EXPECT_EQ(a.garp_items, 20u);
+  pacer.forget(a);
+  EXPECT_EQ(pacer.queued(), 1u);
+  pacer.submit(a, v2);  // after the forget: sent
+  EXPECT_EQ(pacer.queued(), 2u);
+  loop.run_until_idle();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].instance, "B");
+  EXPECT_EQ(sent[1].instance, "A");
+  EXPECT_EQ(sent[1].address, "10.0.0.2");
+  EXPECT_EQ(a.garp_items, 0u);  // the stale frames left the queue too
+  EXPECT_EQ(b.garp_items, 0u);
+}
+
+// A mass step-down: 1,000 instances with 5 frames each queued forget them; nothing is sent.
+TEST_F(GarpPacerTest, MassForgetSendsNothing) {
+  std::vector<std::unique_ptr<RtInstance>> many;
+  for (int i = 0; i < 1000; ++i) {
+    many.push_back(std::make_unique<RtInstance>(vrrp::InstanceConfig{}));
+    many.back()->ifindex = 3 + i % 4;
+    for (int k = 0; k < 5; ++k) pacer.submit(*many.back(), v1);
+  }
+  EXPECT_EQ(pacer.queued(), 5000u);
+  for (auto& in : many) pacer.forget(*in);
+  EXPECT_EQ(pacer.queued(), 0u);
+  loop.run_until_idle();
+  EXPECT_EQ(sent.size(), 0u);
+  for (auto& in : many) EXPECT_EQ(in->garp_items, 0u);
+}
+
+// purge() takes the instance's frames (live or forgotten) out of the queues: it can be destroyed
+// while the others' frames are still waiting (AddressSanitizer would see a frame that outlived it).
+TEST_F(GarpPacerTest, PurgedInstanceCanBeDestroyedWhileOthersWait) {
+  pacer.set_interval(3, false, 10ms);
+  auto c = std::make_unique<RtInstance>(vrrp::InstanceConfig{});
+  c->ifindex = 3;
+  pacer.submit(a, v1);  // sent at once: the lane was quiet
+  pacer.submit(*c, v1);
+  pacer.submit(*c, v2);
+  pacer.forget(*c);
+  pacer.submit(*c, v1);
+  pacer.submit(b, v2);
+  EXPECT_EQ(c->garp_items, 3u);
+  pacer.purge(*c);
+  EXPECT_EQ(c->garp_items, 0u);
+  c.reset();
+  const auto t0 = clock.now();
+  run_to(t0 + 50ms);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].instance, "A");
+  EXPECT_EQ(sent[1].instance, "B");
+  EXPECT_EQ(pacer.queued(), 0u);
 }
 
 }  // namespace
