@@ -12,11 +12,9 @@
 #pragma once
 
 #include <array>
-#include <chrono>
 #include <memory>
 #include <optional>
 
-#include "event/clock.h"
 #include "event/handle.h"
 #include "net/recv_batch.h"
 #include "net/vrrp_socket.h"
@@ -37,8 +35,6 @@ struct ChannelKey {
 class Channel {
  public:
   static constexpr std::size_t kPacketsPerPass = 64;
-  // Receive coalescing (Engine::on_readable): readable again this soon after a read = a burst.
-  static constexpr std::chrono::microseconds kHold{1000};
 
   static net::Result<std::unique_ptr<Channel>> open(const ChannelKey& key, int rcvbuf = 0);
 
@@ -60,9 +56,7 @@ class Channel {
   }
 
   vrrp::RxCounters router_rx{};  // drops before an instance is known (decode, unknown VRID)
-  event::TaskHandle read_task;   // watches rx_fd(), except while a burst is read on hold_task
-  event::TaskHandle hold_task;   // the next read of a burst
-  event::TimePoint last_read{};  // when the last read pass ran
+  event::TaskHandle read_task;  // watches rx_fd(), except while the engine reads a burst
 
  private:
   Channel(const ChannelKey& key, net::VrrpReceiver rx, net::VrrpSender tx)

@@ -102,6 +102,7 @@ class Engine {
  private:
   // Setup (engine.cc)
   void add_instance(const config::VrrpInstance& vi, KernelView& kv);
+  static vrrp::Duration advert_phase(std::size_t index, vrrp::Duration interval);
   Channel* channel_for(RtInstance& in);
   void release_channel(RtInstance& in);
   void startup(RtInstance& in);
@@ -146,7 +147,8 @@ class Engine {
 
   // Packets and interfaces (engine_monitor.cc)
   void watch_channel(Channel& ch);  // the persistent read task
-  void on_readable(Channel& ch, bool held);  // held: the next read of a burst
+  void on_readable(Channel& ch);
+  void on_rx_hold();  // the next read of a burst, every channel at once
   void on_packet(Channel& ch, const net::RecvPacket& p);
   void open_monitor();
   void on_monitor();
@@ -229,6 +231,10 @@ class Engine {
   std::vector<net::Status> tx_results_;
   std::vector<std::size_t> tx_group_;  // indices into tx_queue_ of one channel
   event::TaskHandle tx_flush_;
+  // Receive coalescing (engine_monitor.cc): while a burst is read, on rx_hold_ every kRxHold.
+  static constexpr std::chrono::microseconds kRxHold{1000};
+  event::TaskHandle rx_hold_;
+  event::TimePoint rx_last_read_{};
   bool stopped_ = false;
   bool missing_interface_ = false;
   std::unique_ptr<StaticSet> statics_;  // static_ipaddress/routes/rules in force

@@ -29,31 +29,53 @@ using vrrp::LogLevel;
 
 void Engine::watch_channel(Channel& ch) {
   ch.read_task = loop_.add_read(ch.rx_fd(), [this, c = &ch](const Fired& f) {
-    if (f.ok()) on_readable(*c, false);
+    if (f.ok()) on_readable(*c);
   }, std::nullopt, {.persistent = true});
 }
 
 // Receive coalescing. A master whose instances fall due together sends a burst (1,000 adverts
-// in a few ms); read packet by packet, every one of them would wake us — a cross-CPU wake-up
-// paid in the sender's softirq, a context switch, an epoll pass. So when the socket turns
-// readable again within Channel::kHold of the previous read, a burst is on: stop watching the
-// socket and read it once more kHold later (again and again while reads find packets), then
-// watch it as before. A lone packet is still read at once; a packet of a burst waits at most
-// kHold (1 ms, against a Master_Down_Interval of at least 3 × 10 ms).
-void Engine::on_readable(Channel& ch, bool held) {
+// in a few ms, interface after interface); read packet by packet, every one of them would wake
+// us — a cross-CPU wake-up paid in the sender's softirq, a context switch, an epoll pass. So
+// when a socket turns readable within kRxHold of the previous read (of any socket), a burst is
+// on: stop watching every socket and read them all once more kRxHold later (again and again
+// while a pass finds packets), then watch them as before. A lone packet is still read at once;
+// a packet of a burst waits at most kRxHold (1 ms, against a Master_Down_Interval of at least
+// 3 × 10 ms).
+void Engine::on_readable(Channel& ch) {
   const event::TimePoint now = loop_.now();
-  const bool burst = held || now - ch.last_read < Channel::kHold;
-  ch.last_read = now;
+  const bool burst = now - rx_last_read_ < kRxHold;
+  rx_last_read_ = now;
   auto drained = ch.drain([&](const net::RecvPacket& p) { on_packet(ch, p); });
   if (!drained) log(LogLevel::error, fmt::format("VRRP receive: {}", drained.error().str()));
-  if (!burst || !drained || drained->packets == 0) {
-    if (!ch.read_task.active()) watch_channel(ch);
+  if (!burst || !drained || drained->packets == 0 || rx_hold_.active()) return;
+  for (auto& c : channels_) c->read_task.cancel();
+  rx_hold_ = loop_.add_timer_at(drained->limit_reached ? now : now + kRxHold,
+                                [this](const Fired&) { on_rx_hold(); });
+}
+
+void Engine::on_rx_hold() {
+  const event::TimePoint now = loop_.now();
+  rx_last_read_ = now;
+  bool any = false, full = false;
+  // By index: a packet may start or stop instances, but channels_ only changes at setup/reload.
+  for (std::size_t i = 0; i < channels_.size(); ++i) {
+    Channel& ch = *channels_[i];
+    auto drained = ch.drain([&](const net::RecvPacket& p) { on_packet(ch, p); });
+    if (!drained) {
+      log(LogLevel::error, fmt::format("VRRP receive: {}", drained.error().str()));
+      continue;
+    }
+    any = any || drained->packets > 0;
+    full = full || drained->limit_reached;
+  }
+  if (any) {
+    // A full pass (a queue may hold more): come back after whatever else is due, not later.
+    rx_hold_ = loop_.add_timer_at(full ? now : now + kRxHold, [this](const Fired&) { on_rx_hold(); });
     return;
   }
-  ch.read_task.cancel();
-  // A full pass (the queue may hold more): come back after whatever else is due, not later.
-  const event::TimePoint next = drained->limit_reached ? now : now + Channel::kHold;
-  ch.hold_task = loop_.add_timer_at(next, [this, c = &ch](const Fired&) { on_readable(*c, true); });
+  for (auto& c : channels_) {
+    if (!c->read_task.active()) watch_channel(*c);
+  }
 }
 
 void Engine::on_packet(Channel& ch, const net::RecvPacket& p) {
