@@ -254,7 +254,7 @@ void Instance::act_reload(const InstanceConfig& cfg, TimePoint now, ActionBuffer
       out.push(Action::of(filtered ? ActionKind::remove_no_accept_filter
                                    : ActionKind::install_no_accept_filter));
     }
-    return act_send_advert(now, out);
+    return act_send_advert(now, phased_interval(), out);  // every master at once: keep phases
   }
   if (state_ == State::backup) arm(Timer::master_down, now + master_down_interval(), out);
 }

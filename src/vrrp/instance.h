@@ -100,6 +100,11 @@ class Instance {
   State state() const { return state_; }
   // Our advert source changed (the interface's primary address moved): the tie-break address.
   void set_primary_address(const IpAddress& a) { cfg_.primary_address = a; }
+  // How much earlier than one interval the advert after becoming MASTER (or after a reload) goes:
+  // the glue's phase for this instance, so that instances becoming MASTER together do not send
+  // every later advert in one burst. Sending early only shortens one gap (RFC 5798 §6.4.3 bounds
+  // none from below); capped at half an interval. Later adverts keep the phase (drift-free).
+  void set_advert_offset(Duration d) { advert_offset_ = d; }
   const InstanceConfig& config() const { return cfg_; }
   Priority effective_priority() const { return effective_; }
   // RFC 5798 Master_Adver_Interval: our own, or (v3 BACKUP) the current master's.
@@ -129,7 +134,7 @@ class Instance {
   void act_force_election(const ReceivedAdvert& adv, TimePoint now, ActionBuffer& out);
   void act_owner_conflict(const ReceivedAdvert& adv, TimePoint now, ActionBuffer& out);
   void act_yield(Duration master_interval, TimePoint now, ActionBuffer& out);
-  void act_send_advert(TimePoint now, ActionBuffer& out);
+  void act_send_advert(TimePoint now, Duration rearm, ActionBuffer& out);
   void act_advert_due(TimePoint now, ActionBuffer& out);  // Adver_Timer fired (drift-free)
   bool act_late_to_backup(TimePoint now, ActionBuffer& out);
   void act_send_garp(std::uint32_t count, ActionBuffer& out);
@@ -169,6 +174,8 @@ class Instance {
   std::optional<TimePoint> preempt_since_;
   TimePoint last_advert_sent_{};     // MASTER: for timer_expired_backup
   TimePoint advert_due_{};           // MASTER: when the Adver_Timer that just fired was due
+  Duration advert_offset_{};         // set_advert_offset
+  Duration phased_interval() const;  // advert interval less the offset: the first re-arm
   std::optional<TimePoint> owner_conflict_since_;
   std::optional<IpAddress> master_address_;
   Priority master_priority_{};

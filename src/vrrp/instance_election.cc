@@ -94,16 +94,21 @@ void Instance::act_become_master(TimePoint now, ActionBuffer& out) {
     arm(Timer::garp_refresh, now + cfg_.garp.master_refresh, out);
   if (cfg_.garp.extra_if_interval > Duration::zero())
     arm(Timer::garp_extra_if, now + cfg_.garp.extra_if_interval, out);
-  arm(Timer::advert, now + cfg_.advert_interval, out);
+  arm(Timer::advert, now + phased_interval(), out);
   out.push(Action::with(ActionKind::notify, State::master, effective_));
 }
 
 // ---- MASTER ----------------------------------------------------------------------------------
 
-void Instance::act_send_advert(TimePoint now, ActionBuffer& out) {
+void Instance::act_send_advert(TimePoint now, Duration rearm, ActionBuffer& out) {
   last_advert_sent_ = now;
   out.push(Action{.kind = ActionKind::send_advert, .priority = effective_});
-  arm(Timer::advert, now + cfg_.advert_interval, out);
+  arm(Timer::advert, now + rearm, out);
+}
+
+Duration Instance::phased_interval() const {
+  const Duration early = std::clamp(advert_offset_, Duration::zero(), cfg_.advert_interval / 2);
+  return cfg_.advert_interval - early;
 }
 
 // RFC 5798 §6.4.3 "Adver_Timer fires": send, "Reset the Adver_Timer to Advertisement_Interval" —
@@ -140,7 +145,7 @@ void Instance::act_master_rx(const ReceivedAdvert& adv, TimePoint now, ActionBuf
   // RFC 5798 §6.4.3: priority 0 → "Send an ADVERTISEMENT; Reset the Adver_Timer".
   if (adv.priority.is_stop()) {
     log(LogEvent::master_received_prio0, LogLevel::debug, out);
-    return act_send_advert(now, out);
+    return act_send_advert(now, cfg_.advert_interval, out);
   }
   if (adv.priority == effective_ && adv.source == cfg_.primary_address) {  // act_warn_own_address
     return log(LogEvent::equal_prio_own_address, LogLevel::warning, out);

@@ -84,5 +84,34 @@ TEST(FsmAdvertSchedule, PriorityZeroResetsFromNow) {
               ElementsAre("send_advert prio=100", "arm_timer advert @+1242000us"));
 }
 
+// The glue's phase (set_advert_offset): the advert after becoming MASTER goes that much early,
+// the first one still at once, and the schedule keeps the phase afterwards.
+TEST(FsmAdvertSchedule, PhaseOffsetBringsOnlyTheNextAdvertForward) {
+  InstanceConfig c = basic_config();
+  c.version = Version::v3;
+  c.advert_interval = 100ms;
+  Harness h{std::move(c)};
+  h.vi.set_advert_offset(3125us);
+  h.step(EventKind::startup, 0us);
+  auto lines = h.step(EventKind::master_down_expired, 1s);
+  EXPECT_THAT(lines, Contains("send_advert prio=100"));
+  EXPECT_EQ(h.deadline_us(Timer::advert), 1096875);
+  EXPECT_THAT(h.step(EventKind::advert_timer_expired, 1097000us),
+              ElementsAre("send_advert prio=100", "arm_timer advert @+1196875us"));
+  // A reload while MASTER sends at once and returns to the phase.
+  InstanceConfig same = h.vi.config();
+  EXPECT_THAT(h.step(Event::reload_with(same), 1150ms), Contains("arm_timer advert @+1246875us"));
+  // A priority-0 advert resets the timer to a whole interval (RFC 5798 §6.4.3).
+  EXPECT_THAT(h.rx(advert("10.0.0.9", 0, 100ms, Version::v3), 1200ms),
+              Contains("arm_timer advert @+1300000us"));
+}
+
+TEST(FsmAdvertSchedule, PhaseOffsetIsCappedAtHalfAnInterval) {
+  Harness h;  // v2, advert 1 s
+  h.vi.set_advert_offset(900ms);
+  h.make_master(10s);
+  EXPECT_EQ(h.deadline_us(Timer::advert), 10500000);
+}
+
 }  // namespace
 }  // namespace vigil::vrrp::testing
