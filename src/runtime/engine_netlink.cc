@@ -29,11 +29,15 @@ void Engine::open_netlink_worker() {
 }
 
 // The queued changes go out from a zero-delay task, after everything else due in this loop
-// pass — or, with the worker, as soon as they fill a chunk: a pass in which 1,000 instances
+// pass — or, with the worker, as soon as there are kEarlySubmit: a pass in which 1,000 instances
 // become MASTER then has the worker adding the first VIPs while the loop still steps the rest.
 // The adverts queued so far go first (advert, then VIPs).
+namespace {
+constexpr std::size_t kEarlySubmit = 32;  // changes: the worker starts after ~32 instances' steps
+}  // namespace
+
 void Engine::netlink_queued() {
-  if (nl_worker_ && nl_changes_.size() >= net::Netlink::kMaxPerSend) {
+  if (nl_worker_ && nl_changes_.size() >= kEarlySubmit) {
     flush_adverts();
     submit_netlink();
     return;
@@ -87,6 +91,13 @@ void Engine::on_netlink_done() {
     NlJob job = std::move(nl_jobs_.front());
     nl_jobs_.pop_front();
     finish_netlink(job.changes, results);
+    if (!nl_jobs_.empty()) {
+      // More batches in flight (a mass takeover): their VIPs first, then every burst — frames
+      // put on the wire now would only slow the worker's address adds down.
+      auto& next = nl_jobs_.front().garps;
+      next.insert(next.begin(), job.garps.begin(), job.garps.end());
+      continue;
+    }
     for (const auto& [in, count] : job.garps) submit_garps(*in, count);
   }
 }
