@@ -4,8 +4,8 @@
 //   EngineRuntime rt(loop, log);
 //   rt.start(run_config);          // run_config.model: the full parsed config the engine needs
 //
-// The engine runs the protocol; this adapter turns its per-instance views into the daemon's
-// InstanceRecords so the existing dump formatters (daemon/dump_format.h) write the .data,
+// The engine runs the protocol; this adapter turns its per-instance views (configuration order,
+// running or not, with their settings) into the daemon's InstanceRecords so the dump formatters (daemon/dump_format.h) write the .data,
 // .stats and .json files, and routes the engine's log lines into the daemon's Logger
 // (debug-level lines only with -D, like keepalived's detailed logging).
 #pragma once
@@ -33,13 +33,16 @@ class EngineRuntime final : public VrrpRuntime {
   std::optional<std::string> dump_json() const override;
   void clear_stats() override { engine_.clear_stats(); }
   void compact() override { engine_.compact_model(); }
-  std::size_t instance_count() const override { return config_.instances.size(); }
+  std::size_t instance_count() const override { return instance_count_; }
 
  private:
   std::vector<InstanceRecord> records() const;
+  void take(RunConfig cfg);  // keeps the settings, not the digested instance list
+
 
   Logger& log_;
   RunConfig config_;
+  std::size_t instance_count_ = 0;
   runtime::Engine engine_;
 };
 

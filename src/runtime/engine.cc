@@ -78,6 +78,7 @@ void Engine::add_instance(const config::VrrpInstance& vi, KernelView& kv) {
     return;
   }
   RtInstance& in = **built;
+  in.order = order_of(vi);
   in.scripts = notify_scripts_of(*config_, vi, [this](std::string_view m) { log(vrrp::LogLevel::error, m); });
   attach_tracking(in, vi);
   if (channel_for(in) == nullptr) {
@@ -152,7 +153,7 @@ void Engine::retire(RtInstance& in) {
   forget_garps(in);
   garp_pacer_.purge(in);  // the instance may be destroyed after this
   step(in, vrrp::Event::of(vrrp::EventKind::shutdown));
-  for (auto& t : in.timers) t.cancel();
+  in.timers.cancel_all();
   if (in.vips_installed) change_vips(in, false);
   release_channel(in);
 }
@@ -168,6 +169,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
   open_scripts();
   failed_.clear();
   waiting_.clear();
+  model_order_.clear();  // config_ is the whole new configuration
   std::vector<std::unique_ptr<RtInstance>> next;
   KernelView kv(*nl_);
   // The running instances by reload key: matching 1,000 instances is not 500,000 comparisons.
@@ -187,6 +189,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
     }
     (*built)->scripts = notify_scripts_of(*config_, vi, [this](std::string_view m) { log(vrrp::LogLevel::error, m); });
     attach_tracking(**built, vi);
+    (*built)->order = order_of(vi);
     auto found = running.find(key_view(**built));
     if (found == running.end()) {
       next.push_back(std::move(*built));
@@ -207,13 +210,17 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
     in.advert = fresh.advert;
     in.advert.addresses = in.advert_vips;
     in.vip_specs = std::move(fresh.vip_specs);
-    in.vip_texts = std::move(fresh.vip_texts);
+    in.vip_devs = std::move(fresh.vip_devs);
     in.vip_tracked = std::move(fresh.vip_tracked);
     in.route_specs = std::move(fresh.route_specs);
     in.rule_specs = std::move(fresh.rule_specs);
     in.route_tracked = std::move(fresh.route_tracked);
     in.rule_tracked = std::move(fresh.rule_tracked);
     in.unsupported_lines = std::move(fresh.unsupported_lines);
+    in.promote_secondaries = fresh.promote_secondaries;
+    in.strict_mode = fresh.strict_mode;
+    in.vip_lines = fresh.vip_lines;
+    in.order = fresh.order;
     in.ttl = fresh.ttl;
     in.scripts = std::move(fresh.scripts);
     attach_tracking(in, vi);
@@ -283,10 +290,16 @@ void Engine::stop_phase2() {
   garp_sockets_.clear();
 }
 
+std::uint32_t Engine::order_of(const config::VrrpInstance& vi) const {
+  const auto i = static_cast<std::size_t>(&vi - config_->vrrp_instances.data());
+  return static_cast<std::uint32_t>(model_order_.empty() ? i : model_order_[i]);
+}
+
 std::vector<InstanceView> Engine::snapshot() const {
-  std::vector<InstanceView> out;
+  std::vector<std::pair<std::uint32_t, InstanceView>> views;  // by configuration order
+  views.reserve(instances_.size() + failed_.size());
   for (const auto& in : instances_) {
-    out.push_back(InstanceView{.name = in->name,
+    views.emplace_back(in->order, InstanceView{.name = in->name,
                                .state = in->fsm.state(),
                                .base_priority = in->fsm.config().priority,
                                .effective_priority = in->fsm.effective_priority(),
@@ -296,9 +309,25 @@ std::vector<InstanceView> Engine::snapshot() const {
                                .last_transition = in->last_transition,
                                .rx = in->rx,
                                .tx = in->tx,
-                               .running = true});
+                               .running = true,
+                               .settings = settings_of(*in)});
   }
-  for (const auto& name : failed_) out.push_back(InstanceView{.name = name});
+  // Those it could not start (or that wait for their interface): from their model entries,
+  // which the compacted model keeps (model_slim.cc). Without netlink nothing started: every
+  // entry, at its configured priority.
+  const bool started = nl_.has_value();
+  if (config_ && (!failed_.empty() || !started)) {
+    for (const auto& vi : config_->vrrp_instances) {
+      if (started && std::find(failed_.begin(), failed_.end(), vi.name) == failed_.end()) continue;
+      InstanceView v{.name = vi.name, .settings = settings_of(vi)};
+      if (!started) v.effective_priority = *vi.priority;
+      views.emplace_back(order_of(vi), std::move(v));
+    }
+  }
+  std::stable_sort(views.begin(), views.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<InstanceView> out;
+  out.reserve(views.size());
+  for (auto& v : views) out.push_back(std::move(v.second));
   return out;
 }
 

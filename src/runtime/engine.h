@@ -45,6 +45,7 @@
 #include "net/netlink_worker.h"
 #include "runtime/channel.h"
 #include "runtime/garp_pacer.h"
+#include "runtime/instance_settings.h"
 #include "runtime/rt_instance.h"
 #include "runtime/tracking.h"
 #include "track/notifier.h"
@@ -70,6 +71,7 @@ struct InstanceView {
   vrrp::RxCounters rx{};
   TxCounters tx{};
   bool running = false;  // false: it could not be set up (interface missing, socket error)
+  InstanceSettings settings{};  // its configuration as the dumps show it
 };
 
 class Engine {
@@ -96,6 +98,7 @@ class Engine {
   // Memory: once the instances run, keep only the part of the model still read (model_slim.cc).
   void compact_model();
 
+  // Every configured instance, in configuration order (running or not).
   std::vector<InstanceView> snapshot() const;
   void clear_stats();
 
@@ -239,6 +242,10 @@ class Engine {
   bool missing_interface_ = false;
   std::unique_ptr<StaticSet> statics_;  // static_ipaddress/routes/rules in force
   std::vector<std::string> waiting_;  // instances waiting for their interface (dynamic_interfaces)
+  // compact_model: config_->vrrp_instances[i] was entry model_order_[i] of the configuration
+  // (empty: config_ is the whole configuration).
+  std::vector<std::uint32_t> model_order_;
+  std::uint32_t order_of(const config::VrrpInstance& vi) const;
   struct LinkDebounce {               // interface_up_down_delays (engine_monitor.cc)
     bool known = false;
     bool applied_up = true;           // the state the instances were last told

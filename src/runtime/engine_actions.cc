@@ -40,7 +40,7 @@ void Engine::perform(RtInstance& in, const vrrp::Action& a) {
       send_advert(in, a.priority);
       break;
     case ActionKind::arm_timer: arm(in, a.timer, a.deadline); break;
-    case ActionKind::cancel_timer: in.timers[vrrp::index(a.timer)].cancel(); break;
+    case ActionKind::cancel_timer: in.timers.cancel(vrrp::index(a.timer)); break;
     case ActionKind::install_vips:
       if (debug_logging_) log(LogLevel::debug, fmt::format("({}) setting VIPs.", in.name));
       change_vips(in, true);

@@ -302,7 +302,7 @@ void Engine::on_address(const net::AddressEvent& ev) {
         }
         if (present) break;  // the echo of our own remove-then-add
         log(LogLevel::info, fmt::format("({}) VIP {} was deleted - leaving MASTER to re-add it", in.name,
-                                        in.vip_texts[i]));
+                                        vip_text(in, i)));
         step(in, vrrp::Event::of(vrrp::EventKind::vip_lost));
         break;
       }

@@ -120,7 +120,7 @@ void Engine::finish_netlink(const std::vector<NlChange>& changes,
         if (c.install && code == EEXIST) continue;
         if (!c.install && (code == EADDRNOTAVAIL || code == ENOENT || code == ENODEV)) continue;
         log(LogLevel::error, fmt::format("({}) cannot {} VIP {}: {}", in.name, c.install ? "add" : "remove",
-                                         in.vip_texts[c.index], st.error().str()));
+                                         vip_text(in, c.index), st.error().str()));
         break;
       case NlChange::What::route:
       case NlChange::What::rule:

@@ -69,6 +69,9 @@ void Engine::attach_tracking(RtInstance& in, const config::VrrpInstance& vi) {
   auto refs = trackers_->refs_of(*config_, vi, [this](std::string_view m) { log(vrrp::LogLevel::warning, m); });
   std::optional<track::PriorityResult> before;
   if (in.tracking) before = in.tracking->current();
+  // Nothing tracked and nothing to report against: no tracker (its result would stay the base
+  // priority; 112 bytes an instance).
+  if (refs.empty() && !before) return;
   in.tracking.emplace(vi.name, *vi.priority, std::move(refs));  // (at a reload: the new settings)
   if (before) in.tracking->carry_over(*before);  // a reload: report changes against the old result
 }

@@ -177,6 +177,19 @@ std::string vip_text(const config::AddressLine& a, const std::string& dev) {
                      scope_word(a.scope.value_or(config::Scope::global)));
 }
 
+std::string vip_text(const RtInstance& in, std::size_t i, bool configured_interface) {
+  const net::AddressSpec& s = in.vip_specs[i];
+  const std::string* dev = &in.ifname;
+  if (!in.vip_devs.empty() && !in.vip_devs[i].empty()) {
+    dev = &in.vip_devs[i];
+  } else if (in.vmac && !configured_interface) {
+    dev = &in.vmac->name();
+  }
+  // s.scope holds the config::Scope value (address_spec above).
+  return fmt::format("{}/{} dev {} scope {}", s.address.to_string(), s.prefix, *dev,
+                     scope_word(static_cast<config::Scope>(s.scope)));
+}
+
 vrrp::InstanceConfig fsm_config_of(const config::Config& cfg, const config::VrrpInstance& vi,
                                    const IpAddress& source) {
   vrrp::InstanceConfig c;
@@ -303,15 +316,28 @@ net::Result<std::unique_ptr<RtInstance>> build_instance(const config::Config& cf
   for (const auto& a : vi.virtual_ipaddress) {
     if (a.addr.family() == family) in->advert_vips.push_back(a.addr);
   }
+  CompactVector<bool> tracked;
   for (const auto* list : {&vi.virtual_ipaddress, &vi.virtual_ipaddress_excluded}) {
     for (const auto& a : *list) {
       auto idx = vip_ifindex(kv, a, in->ifindex);
       if (!idx) return net::make_error(idx.error().code, fmt::format("({}) VIP {}: {}", vi.name, a.addr.to_string(), idx.error().str()));
       in->vip_specs.push_back(address_spec(a, *idx));
-      in->vip_texts.push_back(vip_text(a, vip_dev));
-      in->vip_tracked.push_back(!a.no_track);
+      tracked.push_back(!a.no_track);
     }
   }
+  in->vip_tracked.assign(std::move(tracked));  // (moved from: empty again)
+  // Only lines naming their own `dev` need it kept (vip_text below).
+  const auto own_dev = [](const config::AddressLine& a) { return !a.dev.empty(); };
+  if (std::any_of(vi.virtual_ipaddress.begin(), vi.virtual_ipaddress.end(), own_dev) ||
+      std::any_of(vi.virtual_ipaddress_excluded.begin(), vi.virtual_ipaddress_excluded.end(), own_dev)) {
+    for (const auto* list : {&vi.virtual_ipaddress, &vi.virtual_ipaddress_excluded}) {
+      for (const auto& a : *list) in->vip_devs.push_back(a.dev);
+    }
+  }
+  in->vip_lines = static_cast<std::uint16_t>(vi.virtual_ipaddress.size());
+  in->promote_secondaries = *vi.promote_secondaries;
+  in->dont_track_primary = *vi.dont_track_primary;  // (attach_tracking sets it again at a reload)
+  in->strict_mode = *vi.strict_mode;
   // virtual_routes / virtual_rules: installed with the VIPs (multipath and ip-route metrics
   // such as mtu are not mapped yet: such a line is skipped with a log line by the engine).
   for (const auto& r : vi.virtual_routes) {
@@ -322,12 +348,14 @@ net::Result<std::unique_ptr<RtInstance>> build_instance(const config::Config& cf
       continue;
     }
     in->route_specs.push_back(**rs);
-    in->route_tracked.push_back(!r.no_track);
+    tracked.push_back(!r.no_track);
   }
+  in->route_tracked.assign(std::move(tracked));  // (moved from: empty again)
   for (const auto& r : vi.virtual_rules) {
     in->rule_specs.push_back(rule_spec_of(r));
-    in->rule_tracked.push_back(!r.no_track);
+    tracked.push_back(!r.no_track);
   }
+  in->rule_tracked.assign(std::move(tracked));
 
   for (const auto& p : vi.unicast_peer) {
     in->peers.push_back(vrrp::UnicastPeer{.address = p.addr, .min_ttl = p.min_ttl.value_or(0),

@@ -6,6 +6,7 @@
 // Destroying it cancels its timers (TaskHandle) and removes its VMAC (net::Vmac).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -78,6 +79,55 @@ class InstanceScripts {
   std::unique_ptr<track::NotifyScripts> p_;
 };
 
+// Per VIP / route / rule: tracked, i.e. not `no_track` (reference §4.10). Nearly every line is
+// tracked, so nothing is stored unless one is not: [i] is true when the list is empty.
+class TrackedFlags {
+ public:
+  bool operator[](std::size_t i) const { return flags_.empty() || flags_[i]; }
+  // One flag per line, in order (the builder).
+  void assign(CompactVector<bool> all) {
+    const bool every = std::find(all.begin(), all.end(), false) == all.end();
+    flags_ = every ? CompactVector<bool>() : std::move(all);
+  }
+
+ private:
+  CompactVector<bool> flags_;
+};
+
+// An instance's loop timers, one per vrrp::Timer (cancelled when destroyed). master_down,
+// advert and garp_delay run in every instance; the other four (GARP refresh, lower-priority
+// GARP, startup delay, extra-interface GARP) only when configured, so their handles are
+// allocated on first use: 56 bytes an instance instead of 112.
+class InstanceTimers {
+ public:
+  event::TaskHandle& operator[](std::size_t i) {
+    if (i < kInline) return inline_[i];
+    if (!rare_) rare_ = std::make_unique<Rare>();
+    return (*rare_)[i - kInline];
+  }
+  void cancel(std::size_t i) {
+    if (i < kInline) {
+      inline_[i].cancel();
+    } else if (rare_) {
+      (*rare_)[i - kInline].cancel();
+    }
+  }
+  void cancel_all() {
+    for (auto& h : inline_) h.cancel();
+    if (rare_) {
+      for (auto& h : *rare_) h.cancel();
+    }
+  }
+
+ private:
+  static constexpr std::size_t kInline = 3;
+  static_assert(vrrp::index(vrrp::Timer::master_down) < kInline && vrrp::index(vrrp::Timer::advert) < kInline &&
+                vrrp::index(vrrp::Timer::garp_delay) < kInline);
+  using Rare = std::array<event::TaskHandle, vrrp::kTimerCount - kInline>;
+  std::array<event::TaskHandle, kInline> inline_{};
+  std::unique_ptr<Rare> rare_;
+};
+
 // Memory: 1,000 of these run in the VRRP child, so rare things live behind a pointer
 // (config::HeapOptional, CompactVector: 8 bytes when absent or empty) and nothing is kept twice
 // (the name and the state machine's config are the fsm's own).
@@ -107,11 +157,11 @@ struct RtInstance {
   std::uint16_t ip_id = 0;                       // IPv4 id, numbered from 1 like keepalived
 
   CompactVector<net::AddressSpec> vip_specs;     // VIPs + eVIPs, as netlink requests
-  CompactVector<std::string> vip_texts;          // "10.0.0.1/24 dev eth0 scope global", dumps
-  CompactVector<bool> vip_tracked;               // per vip_spec: not `no_track` (reference §4.10)
+  CompactVector<std::string> vip_devs;           // per vip_spec its own `dev`, "" none (empty: none has)
+  TrackedFlags vip_tracked;                      // per vip_spec
   CompactVector<net::RouteSpec> route_specs;     // virtual_routes
   CompactVector<net::RuleSpec> rule_specs;       // virtual_rules
-  CompactVector<bool> route_tracked, rule_tracked;  // per spec: not `no_track`
+  TrackedFlags route_tracked, rule_tracked;      // per spec
   CompactVector<std::string> unsupported_lines;  // route lines not mapped (logged once)
 
   config::HeapOptional<track::InstanceTracking> tracking;  // track_* and its sync group's (tracking.h)
@@ -135,12 +185,23 @@ struct RtInstance {
   bool removed = false;                          // left the config at a reload: stopping
   std::uint16_t garp_epoch = 0;                  // GarpPacer: frames of older epochs are dropped
   std::uint32_t garp_items = 0;                  // GarpPacer: frames of this instance in its queues
+  // What only the dumps read (instance_settings.h); the rest they take from the fsm's config.
+  bool promote_secondaries = false;
+  bool strict_mode = false;
+  std::uint16_t vip_lines = 0;                   // vip_specs: the virtual_ipaddress lines, then eVIPs
+  std::uint32_t order = 0;                       // its place among the configured instances
 
-  std::array<event::TaskHandle, vrrp::kTimerCount> timers{};
+  InstanceTimers timers;
   vrrp::RxCounters rx{};
   TxCounters tx{};
   std::chrono::system_clock::time_point last_transition{};
 };
+
+// keepalived's text for VIP i (vip_specs[i]): "10.0.0.1/24 dev eth0 scope global", made when a
+// log line or a dump needs it (1,000 stored texts were ~80 KB). The dev is the VIP's own, else
+// the interface it goes on (the VMAC if any), or with `configured_interface` the configured
+// interface (the dumps, as keepalived prints them). instance_builder.cc.
+std::string vip_text(const RtInstance& in, std::size_t i, bool configured_interface = false);
 
 // A vrrp_sync_group: the pure group machine (vrrp/sync_group.h) and its running members.
 struct RtSyncGroup {
