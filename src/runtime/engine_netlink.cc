@@ -33,7 +33,7 @@ void Engine::open_netlink_worker() {
 // become MASTER then has the worker adding the first VIPs while the loop still steps the rest.
 // The adverts queued so far go first (advert, then VIPs).
 namespace {
-constexpr std::size_t kEarlySubmit = 32;  // changes: the worker starts after ~32 instances' steps
+constexpr std::size_t kEarlySubmit = 128;  // one chunk (32 measured worse with receive coalescing)
 }  // namespace
 
 void Engine::netlink_queued() {
