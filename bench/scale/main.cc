@@ -2,6 +2,7 @@
 // beside Debian's keepalived 2.2.7 in the same invocation, one table out.
 //
 //   sudo build/release/bench/scale/bench_scale [--quick] [--window S] [--no-keepalived] [--breakdown] [--only GROUP]
+//   VIGIL_BENCH_VIGILD=/path/to/other/vigild runs that build instead of this tree's (A/B runs).
 //
 // Two routers (master priority 150, backup 100) in namespaces, eth0..eth3 each, eth<k> of both on
 // bridge br<k> (VRIDs are per interface: 1,000 instances = 250 VRIDs × 4 interfaces; this kernel

@@ -97,7 +97,8 @@ Daemon::~Daemon() {
 }
 
 void Daemon::start() {
-  const std::string bin = kind_ == Kind::vigil ? VIGILD_PATH : "/usr/sbin/keepalived";
+  const char* alt = std::getenv("VIGIL_BENCH_VIGILD");  // A/B runs against another build
+  const std::string bin = kind_ == Kind::vigil ? (alt != nullptr ? alt : VIGILD_PATH) : "/usr/sbin/keepalived";
   std::vector<std::string> argv = {"ip", "netns", "exec", node_.ns, bin, "-n", "-l", "-D", "-P", "-G",
                                    "-f", dir_ + "/vrrp.conf", "-p", dir_ + "/parent.pid",
                                    "-r", dir_ + "/vrrp.pid"};
