@@ -11,7 +11,8 @@ namespace {
 // thread that made the sink.
 void writer_loop(std::shared_ptr<void> keep, LineWriter& writer, LineQueue& queue, std::span<char> buf) {
   (void)keep;
-  while (auto n = queue.take(buf)) {
+  const bool several = writer.stream();
+  while (auto n = queue.take(buf, several)) {
     writer.write_line(std::string_view(buf.data(), *n));
     queue.done();
   }

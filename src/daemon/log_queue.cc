@@ -50,7 +50,7 @@ void LineQueue::push_pending_notice(const NoticeFn& notice) {
   ready_.notify_one();
 }
 
-std::optional<std::size_t> LineQueue::take(std::span<char> buf) {
+std::optional<std::size_t> LineQueue::take(std::span<char> buf, bool several) {
   std::unique_lock lock(mu_);
   if (taken_ >= lines_.size() && !closed_ && !paused_ && !lingered_ && limits_.linger.count() > 0) {
     lingered_ = true;
@@ -65,18 +65,20 @@ std::optional<std::size_t> LineQueue::take(std::span<char> buf) {
   if (taken_ >= lines_.size()) return std::nullopt;
   lingered_ = false;
   const std::string& line = lines_[taken_++];
-  const std::size_t n = std::min(line.size(), buf.size());
+  std::size_t n = std::min(line.size(), buf.size());
   std::memcpy(buf.data(), line.data(), n);
+  while (several && taken_ < lines_.size() && lines_[taken_].size() <= buf.size() - n) {
+    const std::string& next = lines_[taken_++];
+    std::memcpy(buf.data() + n, next.data(), next.size());
+    n += next.size();
+  }
   return n;
 }
 
 void LineQueue::done() {
   {
     std::lock_guard lock(mu_);
-    if (written_ < taken_) {
-      bytes_ -= lines_[written_].size();
-      ++written_;
-    }
+    for (; written_ < taken_; ++written_) bytes_ -= lines_[written_].size();
     if (written_ < lines_.size()) return;
   }
   drained_.notify_all();

@@ -54,9 +54,12 @@ class LineQueue {
   void push_pending_notice(const NoticeFn& notice);
 
   // Blocks until a line is there, copies it into `buf` (cut to its size) and returns its length;
-  // nullopt once the queue is closed and everything was taken. Never allocates.
-  std::optional<std::size_t> take(std::span<char> buf);
-  // The writer finished writing the line it took last (for wait_drained()).
+  // nullopt once the queue is closed and everything was taken. Never allocates. With `several`
+  // (a byte-stream sink: console, file), the lines queued behind it that fit `buf` whole are
+  // copied after it, so one write(2) carries them all (a 1,000-instance takeover logs ~3,000
+  // lines: one write each kept the writer's core busy while the takeover needed it).
+  std::optional<std::size_t> take(std::span<char> buf, bool several = false);
+  // The writer finished writing the lines it took last (for wait_drained()).
   void done();
   // Waits until every pushed line was written (pop + done), up to `timeout`. True if drained.
   bool wait_drained(std::chrono::milliseconds timeout);

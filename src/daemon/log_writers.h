@@ -26,6 +26,9 @@ class LineWriter {
                              std::string_view message) const = 0;
   // Writes one formatted line; may block. Failures are swallowed (a logger must not fail).
   virtual void write_line(std::string_view line) = 0;
+  // A byte stream (console, file): several lines may go in one write_line() call. Not a
+  // datagram sink (syslog: one message per line).
+  virtual bool stream() const { return false; }
 };
 
 // keepalived's console format (console_line) on an fd (stderr by default).
@@ -37,12 +40,13 @@ class ConsoleWriter final : public LineWriter {
     return console_line(when, message);
   }
   void write_line(std::string_view line) override;
+  bool stream() const override { return true; }
 
  private:
   int fd_;
 };
 
-// Appends to a file (created 0644 if needed), console format, one write(2) per line.
+// Appends to a file (created 0644 if needed), console format, one write(2) per call.
 class FileWriter final : public LineWriter {
  public:
   explicit FileWriter(const std::string& path);  // check ok()
@@ -55,6 +59,7 @@ class FileWriter final : public LineWriter {
     return console_line(when, message);
   }
   void write_line(std::string_view line) override;
+  bool stream() const override { return true; }
 
  private:
   int fd_ = -1;

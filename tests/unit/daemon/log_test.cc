@@ -169,6 +169,33 @@ TEST(DaemonLogQueue, ByteLimitAndPendingNoticeAtTheEnd) {
   EXPECT_TRUE(q.wait_drained(0ms));
 }
 
+// A stream sink takes the queued lines that fit whole in one go (one write(2)); a line that
+// would not fit waits for the next take(), and done() accounts for every line taken.
+TEST(DaemonLogQueue, TakeSeveralJoinsWholeLinesThatFit) {
+  LineQueue q({.linger = 0us});
+  auto none = [](std::uint64_t) { return std::string(); };
+  for (const char* l : {"aaa\n", "bbb\n", "ccc\n", "dddddddd\n"}) q.push(l, none);
+  char buf[16];
+  auto n = q.take(buf, /*several=*/true);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(std::string(buf, *n), "aaa\nbbb\nccc\n");  // "dddddddd\n" (9 bytes) does not fit the 4 left
+  EXPECT_EQ(q.size(), 4u);                              // taken, not written yet
+  q.done();
+  EXPECT_EQ(q.size(), 1u);
+  n = q.take(buf, true);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(std::string(buf, *n), "dddddddd\n");
+  q.done();
+  EXPECT_TRUE(q.wait_drained(0ms));
+  q.push("x\n", none);  // one at a time without `several` (a datagram sink)
+  q.push("y\n", none);
+  n = q.take(buf);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(std::string(buf, *n), "x\n");
+  q.done();
+  EXPECT_EQ(q.size(), 1u);
+}
+
 TEST(DaemonLogQueue, TakeCutsLongLinesToTheBuffer) {
   LineQueue q({});
   q.push(std::string(100, 'x'), [](std::uint64_t) { return std::string(); });
