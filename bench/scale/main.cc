@@ -1,13 +1,14 @@
 // bench_scale — issue 8's goal table: thousands of VRRP instances at fast intervals, vigild
 // beside Debian's keepalived 2.2.7 in the same invocation, one table out.
 //
-//   sudo build/release/bench/scale/bench_scale [--quick] [--window S] [--no-keepalived] [--breakdown] [--only GROUP]
+//   sudo build/release/bench/scale/bench_scale [--quick] [--window S] [--no-keepalived] [--breakdown] [--start-rounds N] [--only GROUP]
 //   VIGIL_BENCH_VIGILD=/path/to/other/vigild runs that build instead of this tree's (A/B runs).
 //
 // Two routers (master priority 150, backup 100) in namespaces, eth0..eth3 each, eth<k> of both on
 // bridge br<k> (VRIDs are per interface: 1,000 instances = 250 VRIDs × 4 interfaces; this kernel
 // has no 802.1q, so separate bridges stand in for VLANs), VRRPv3, daemons run as
-// `ip netns exec NS <daemon> -n -l -D -P -G` with the console on a file (or on a pipe whose
+// `<daemon> -n -l -D -P -G` inside NS (entered as `ip netns exec` does, without timing ip's own
+// start-up) with the console on a file (or on a pipe whose
 // reader takes 1 ms per line: the "slow log sink" rows). Measured from outside only:
 //   CPU   utime+stime of the master's parent + VRRP child over the window (/proc/PID/stat),
 //         taken while no capture runs (a packet tap adds softirq time charged to the sender)
@@ -19,6 +20,8 @@
 //         events: no polling that would compete with the daemons for the 2 cores)
 //   reload time  SIGHUP then SIGRTMIN+2 → dump written, minus a plain dump's latency (medians
 //         of 5 rounds; state changes and gaps over all 5 reloads)
+//   start  fork/exec of the master alone → all its VIPs present; median of --start-rounds starts
+//         (5 by default; the master is stopped between them). --only start runs just these.
 // Protocol limits (RFC 5798 §6.1, priority p, interval I): start → MASTER ≤ 3·I + (256−150)/256·I;
 // graceful stop → backup owns the VIPs after Skew_Time (256−100)/256·I; kill → Master_Down =
 // 3·I + skew. Namespaces are named bsc<pid>-*, removed on exit and on SIGINT/SIGTERM.
@@ -72,13 +75,16 @@ int main(int argc, char** argv) {
       window = std::chrono::seconds(std::max(1, std::atoi(argv[++i])));
     } else if (std::strcmp(argv[i], "--breakdown") == 0) {
       g_breakdown = true;
+    } else if (std::strcmp(argv[i], "--start-rounds") == 0 && i + 1 < argc) {
+      vigil::bench::scale::g_start_rounds = std::max(1, std::atoi(argv[++i]));
     } else if (std::strcmp(argv[i], "--no-keepalived") == 0) {
       with_keepalived = false;
     } else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
       const std::string g = argv[++i];
-      only = Only{.k1 = g == "1k", .fast100 = g == "100-fast", .fast1k = g == "1k-fast", .slow = g == "slow"};
+      only = Only{.k1 = g == "1k" || g == "start", .fast100 = g == "100-fast", .fast1k = g == "1k-fast",
+                  .slow = g == "slow", .start_only = g == "start"};
     } else {
-      fmt::print(stderr, "usage: {} [--quick] [--window SECONDS] [--no-keepalived] [--breakdown] [--only 1k|100-fast|1k-fast|slow]\n",
+      fmt::print(stderr, "usage: {} [--quick] [--window SECONDS] [--no-keepalived] [--breakdown] [--start-rounds N] [--only 1k|start|100-fast|1k-fast|slow]\n",
                  argv[0]);
       return 2;
     }

@@ -41,10 +41,12 @@ double master_down_ms(int interval, int prio);
 // of the backup's CPU in a 1,000-VIP takeover with its 5,000 GARPs), which the measured figure
 // would then include, for both daemons.
 extern bool g_breakdown;
+extern int g_start_rounds;  // starts of the 1,000-instance master timed (median)
 
 // --only: which workload groups run (all by default).
 struct Only {
   bool k1 = true, fast100 = true, fast1k = true, slow = true;
+  bool start_only = false;  // of the 1,000-instance group, only the timed starts
 };
 
 void run_kind(vigil::testing::scale::ScaleLab& lab, vigil::testing::scale::Daemon::Kind kind,

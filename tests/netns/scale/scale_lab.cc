@@ -130,6 +130,7 @@ VipWatch::VipWatch(ScaleLab& lab, const std::string& role) {
     if (::send(fd_, &req, sizeof req, 0) < 0) throw std::runtime_error("VipWatch: dump");
   }
   read_events(200);  // the dump's answer (and any early events)
+  first_added_.reset();  // VIPs the dump listed were not added since the watch began
 }
 
 VipWatch::~VipWatch() {
@@ -153,7 +154,7 @@ void VipWatch::read_events(int timeout_ms) {
         v = ntohl(v);
         if (!is_vip(v)) continue;
         if (h->nlmsg_type == RTM_NEWADDR) {
-          present_.insert(v);
+          if (present_.insert(v).second && !first_added_) first_added_ = std::chrono::steady_clock::now();
         } else {
           present_.erase(v);
         }

@@ -78,11 +78,14 @@ class VipWatch {
   // Reads events until `count` VIPs are present; false after `timeout`.
   bool wait_for(int count, std::chrono::milliseconds timeout);
   int count() const { return static_cast<int>(present_.size()); }
+  // When the first VIP appeared (steady clock), if one has since the watch began.
+  std::optional<std::chrono::steady_clock::time_point> first_added() const { return first_added_; }
 
  private:
   void read_events(int timeout_ms);
   int fd_ = -1;
   std::set<std::uint32_t> present_;
+  std::optional<std::chrono::steady_clock::time_point> first_added_;
 };
 
 // How the daemon's console output is consumed.
