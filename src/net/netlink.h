@@ -110,6 +110,7 @@ class Netlink {
   Result<LinkEvent> get_link(const std::string& name);
 
   bool ifa_proto_supported() const { return ifa_proto_; }
+  std::uint32_t portid() const { return portid_; }
   int fd() const;
 
  private:

@@ -1,9 +1,14 @@
 #include "net/netlink_monitor.h"
 
+#include <linux/filter.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
+#include <bit>
 #include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
 
 namespace vigil::net {
 
@@ -27,6 +32,27 @@ Result<NetlinkMonitor> NetlinkMonitor::open(MonitorGroups g, int rcvbuf) {
     return errno_error("bind(NETLINK_ROUTE monitor groups)");
   }
   return NetlinkMonitor(std::move(s));
+}
+
+// A classic BPF program over each notification's nlmsghdr (one message per notification).
+// BPF loads convert from network byte order; the header is in host order (little-endian
+// here), so the constants are byte-swapped to match.
+Status NetlinkMonitor::ignore_new_addresses_from(std::uint32_t portid) {
+  static_assert(std::endian::native == std::endian::little, "nlmsghdr constants assume little-endian");
+  constexpr std::uint32_t kTypeOffset = offsetof(nlmsghdr, nlmsg_type), kPidOffset = offsetof(nlmsghdr, nlmsg_pid);
+  sock_filter code[] = {
+      BPF_STMT(BPF_LD | BPF_H | BPF_ABS, kTypeOffset),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, std::byteswap(static_cast<std::uint16_t>(RTM_NEWADDR)), 0, 3),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, kPidOffset),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, std::byteswap(portid), 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, 0),           // drop
+      BPF_STMT(BPF_RET | BPF_K, 0xffffffffu),  // keep, whole
+  };
+  sock_fprog prog{static_cast<unsigned short>(std::size(code)), code};
+  if (::setsockopt(fd(), SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0) {
+    return errno_error("setsockopt(SO_ATTACH_FILTER, netlink monitor)");
+  }
+  return {};
 }
 
 Result<bool> NetlinkMonitor::read_one(MonitorDrain& d) {

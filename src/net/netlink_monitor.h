@@ -36,6 +36,11 @@ class NetlinkMonitor {
 
   static Result<NetlinkMonitor> open(MonitorGroups groups = {}, int rcvbuf = 1 << 20);
   int fd() const { return mnl_socket_get_fd(sock_.get()); }
+  // The kernel drops, before queueing, every RTM_NEWADDR that answers a request of the netlink
+  // socket `portid` (a notification carries the requester's port id): the echoes of our own VIP
+  // adds, 1,000 of them on a mass takeover, which the loop would otherwise read one by one.
+  // Deletions and everyone else's changes still arrive.
+  Status ignore_new_addresses_from(std::uint32_t portid);
 
   template <class F>
   Result<MonitorDrain> drain(F&& on_event) {

@@ -43,6 +43,7 @@ class NetlinkWorker {
   // Readable when batches finished (take_completed() clears it).
   int event_fd() const { return efd_.get(); }
   NetlinkBatch batch() const { return nl_.batch(); }
+  std::uint32_t portid() const { return nl_.portid(); }
   void submit(const NetlinkBatch& batch);
   // Results of the finished batches, oldest first; the rest stay in flight.
   std::vector<Result<std::vector<Status>>> take_completed();

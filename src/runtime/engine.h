@@ -206,6 +206,7 @@ class Engine {
     bool install;
   };
   std::vector<NlChange> nl_changes_;
+  bool own_adds_filtered_ = false;  // the monitor drops our own RTM_NEWADDR echoes (open_monitor)
   std::optional<net::NetlinkBatch> nl_batch_;
   event::TaskHandle nl_flush_;
   // Batches handed to the netlink worker thread, oldest first, with the GARP bursts waiting for

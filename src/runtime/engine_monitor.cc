@@ -142,6 +142,8 @@ void Engine::open_monitor() {
     return;
   }
   monitor_.emplace(std::move(*mon));
+  // Our own VIP adds are not read back (finish_netlink() stands in for them where it matters).
+  own_adds_filtered_ = nl_worker_ && monitor_->ignore_new_addresses_from(nl_worker_->portid());
   monitor_task_ = loop_.add_read(monitor_->fd(), [this](const Fired& f) {
     if (f.ok()) on_monitor();
   }, std::nullopt, {.persistent = true});

@@ -7,6 +7,7 @@
 // (advert, then VIPs, then GARPs — reference §4.4).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "runtime/engine.h"
@@ -102,14 +103,44 @@ void Engine::on_netlink_done() {
   }
 }
 
+namespace {
+
+// The notification the kernel would have sent for an address we added.
+net::AddressEvent added_address(const net::AddressSpec& spec) {
+  return net::AddressEvent{.deleted = false,
+                           .ifindex = spec.ifindex,
+                           .family = spec.address.family(),
+                           .address = spec.address,
+                           .peer = spec.peer,
+                           .broadcast = spec.broadcast,
+                           .prefix = spec.prefix,
+                           .scope = spec.scope,
+                           .label = spec.label,
+                           .proto = spec.proto,
+                           .preferred_lft = spec.preferred_lft,
+                           .valid_lft = std::nullopt};
+}
+
+}  // namespace
+
 void Engine::finish_netlink(const std::vector<NlChange>& changes,
                             const net::Result<std::vector<net::Status>>& results) {
   if (!results) {
     log(LogLevel::error, fmt::format("netlink: {} ({} changes not applied)", results.error().str(), changes.size()));
     return;
   }
+  // The monitor does not read back our own VIP adds (open_monitor). They matter only to an
+  // instance without a source address (its interface may just have got one): for those, each
+  // VIP added stands in for its notification. In the middle of a reload (engine.cc) instances_
+  // has gaps (moved to the new list) and nothing is started: no stand-ins then.
+  const bool reloading = std::any_of(instances_.begin(), instances_.end(), [](const auto& in) { return !in; });
+  const bool echo = own_adds_filtered_ && !reloading &&
+                    std::any_of(instances_.begin(), instances_.end(), [](const auto& in) { return !in->has_source; });
   for (std::size_t i = 0; i < results->size() && i < changes.size(); ++i) {
     const net::Status& st = (*results)[i];
+    if (st && echo && changes[i].what == NlChange::What::vip && changes[i].install) {
+      on_address(added_address(changes[i].in->vip_specs[changes[i].index]));
+    }
     if (st) continue;
     const NlChange& c = changes[i];
     const int code = st.error().code;

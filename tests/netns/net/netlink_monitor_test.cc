@@ -141,6 +141,43 @@ TEST_F(MonitorTest, OverrunIsReportedAndMonitorKeepsWorking) {
   EXPECT_TRUE(seen);
 }
 
+// The filter for our own VIP adds: what one netlink socket adds is not read back; its deletes,
+// and another socket's adds, are. The other socket's add goes last: once the monitor has it,
+// the kernel has queued (or dropped) the earlier ones.
+TEST_F(MonitorTest, OwnAddressAddsAreFilteredDeletesAndOthersArrive) {
+  std::optional<Netlink> own, other;
+  {
+    NetnsScope in(topo.node("a").ns);
+    auto n = Netlink::open();
+    ASSERT_TRUE(n) << n.error().str();
+    own.emplace(std::move(*n));
+    auto o = Netlink::open();
+    ASSERT_TRUE(o) << o.error().str();
+    other.emplace(std::move(*o));
+  }
+  ASSERT_TRUE(mon->ignore_new_addresses_from(own->portid()));
+  const AddressSpec mine{.ifindex = eth0, .address = ip("10.99.8.1"), .prefix = 32};
+  const AddressSpec theirs{.ifindex = eth0, .address = ip("10.99.8.2"), .prefix = 32};
+  auto change = [&](Netlink& nl, Op op, const AddressSpec& spec) {
+    NetlinkBatch b = nl.batch();
+    b.add(op, spec);
+    auto r = nl.commit(b);
+    ASSERT_TRUE(r && r->size() == 1 && (*r)[0]) << (r ? (*r)[0].error().str() : r.error().str());
+  };
+  change(*own, Op::add, mine);
+  change(*own, Op::remove, mine);
+  change(*other, Op::add, theirs);
+  std::vector<std::pair<bool, vrrp::IpAddress>> seen;  // (deleted, address), in order
+  EXPECT_TRUE(saw([&](const NetlinkMessage& m) {
+    auto* e = std::get_if<AddressEvent>(&m);
+    if (e == nullptr) return false;
+    seen.emplace_back(e->deleted, e->address);
+    return !e->deleted && e->address == theirs.address;
+  }));
+  const std::vector<std::pair<bool, vrrp::IpAddress>> want = {{true, mine.address}, {false, theirs.address}};
+  EXPECT_EQ(seen, want);
+}
+
 TEST_F(MonitorTest, RoutesAndRulesWhenAsked) {
   std::optional<NetlinkMonitor> all;
   {

@@ -175,5 +175,28 @@ TEST(VrrpScenarioKernel, StaticAddressRouteAndRuleAreInstalledRestoredAndRemoved
   EXPECT_FALSE(has_rule());
 }
 
+// vigild does not read back the notifications of its own VIP adds (the monitor filters them);
+// an instance waiting for an address must still see one that another instance's VIP brings
+// (keepalived reads its own notifications). VI_2's configured source is not on eth0, so it
+// runs, becomes MASTER and adds 10.99.0.200/24: VI_1 leaves FAULT with it as its source.
+TEST(VrrpScenarioKernel, AVipAddedByAnotherInstanceGivesASourcelessInstanceItsAddress) {
+  Topology topo("vvo", {"a"});
+  const std::string config =
+      "global_defs {\n  router_id a\n}\n"
+      "vrrp_instance VI_1 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 1\n  priority 150\n"
+      "  advert_int 0.1\n  version 3\n  virtual_ipaddress {\n    10.99.0.100/24\n  }\n}\n"
+      "vrrp_instance VI_2 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 2\n  priority 150\n"
+      "  advert_int 0.1\n  version 3\n  mcast_src_ip 10.99.0.9\n  virtual_ipaddress {\n    10.99.0.200/24\n  }\n}\n";
+  Router a(topo.node("a"), Router::Kind::vigil, config);
+  sh(topo.node("a").exec("ip addr flush dev eth0 scope global"));
+  a.start();
+  ASSERT_TRUE(wait_until([&] { return a.state("VI_2") == kMaster && a.owns("10.99.0.200"); }, kElected)) << a.log();
+  // VI_1 left FAULT when the VIP went in, then waits its own Master_Down(150) 341.4 ms, + 50 ms.
+  ASSERT_TRUE(wait_until([&] { return a.state("VI_1") == kMaster && a.owns("10.99.0.100"); }, 392ms)) << a.log();
+  EXPECT_TRUE(has(a.log(), "(VI_1) entering FAULT state (no IPv4 address for interface)")) << a.log();
+  EXPECT_TRUE(has(a.log(), "(VI_1) using 10.99.0.200 as the advert source on eth0")) << a.log();
+}
+
+
 }  // namespace
 }  // namespace vigil::testing
