@@ -1,7 +1,7 @@
 // bench_scale — issue 8's goal table: thousands of VRRP instances at fast intervals, vigild
 // beside Debian's keepalived 2.2.7 in the same invocation, one table out.
 //
-//   sudo build/release/bench/scale/bench_scale [--quick] [--window S] [--no-keepalived] [--breakdown] [--start-rounds N] [--only GROUP]
+//   sudo build/release/bench/scale/bench_scale [--quick] [--window S] [--no-keepalived] [--breakdown] [--start-rounds N] [--graceful-rounds N] [--only GROUP]
 //   VIGIL_BENCH_VIGILD=/path/to/other/vigild runs that build instead of this tree's (A/B runs).
 //
 // Two routers (master priority 150, backup 100) in namespaces, eth0..eth3 each, eth<k> of both on
@@ -22,6 +22,8 @@
 //         of 5 rounds; state changes and gaps over all 5 reloads)
 //   start  fork/exec of the master alone → all its VIPs present; median of --start-rounds starts
 //         (5 by default; the master is stopped between them). --only start runs just these.
+//   graceful stop (1,000 @ 1 s)  SIGTERM to the master → all VIPs on the backup; median of
+//         --graceful-rounds stops (3 by default; the master restarts and preempts in between)
 // Protocol limits (RFC 5798 §6.1, priority p, interval I): start → MASTER ≤ 3·I + (256−150)/256·I;
 // graceful stop → backup owns the VIPs after Skew_Time (256−100)/256·I; kill → Master_Down =
 // 3·I + skew. Namespaces are named bsc<pid>-*, removed on exit and on SIGINT/SIGTERM.
@@ -75,6 +77,8 @@ int main(int argc, char** argv) {
       window = std::chrono::seconds(std::max(1, std::atoi(argv[++i])));
     } else if (std::strcmp(argv[i], "--breakdown") == 0) {
       g_breakdown = true;
+    } else if (std::strcmp(argv[i], "--graceful-rounds") == 0 && i + 1 < argc) {
+      vigil::bench::scale::g_graceful_rounds = std::max(1, std::atoi(argv[++i]));
     } else if (std::strcmp(argv[i], "--start-rounds") == 0 && i + 1 < argc) {
       vigil::bench::scale::g_start_rounds = std::max(1, std::atoi(argv[++i]));
     } else if (std::strcmp(argv[i], "--no-keepalived") == 0) {
@@ -84,7 +88,8 @@ int main(int argc, char** argv) {
       only = Only{.k1 = g == "1k" || g == "start", .fast100 = g == "100-fast", .fast1k = g == "1k-fast",
                   .slow = g == "slow", .start_only = g == "start"};
     } else {
-      fmt::print(stderr, "usage: {} [--quick] [--window SECONDS] [--no-keepalived] [--breakdown] [--start-rounds N] [--only 1k|start|100-fast|1k-fast|slow]\n",
+      fmt::print(stderr, "usage: {} [--quick] [--window SECONDS] [--no-keepalived] [--breakdown] [--start-rounds N] [--graceful-rounds N]\n"
+                 "       [--only 1k|start|100-fast|1k-fast|slow]\n",
                  argv[0]);
       return 2;
     }

@@ -41,6 +41,7 @@ double master_down_ms(int interval, int prio);
 // of the backup's CPU in a 1,000-VIP takeover with its 5,000 GARPs), which the measured figure
 // would then include, for both daemons.
 extern bool g_breakdown;
+extern int g_graceful_rounds;  // graceful stops of the 1,000-instance master timed (median)
 extern int g_start_rounds;  // starts of the 1,000-instance master timed (median)
 
 // --only: which workload groups run (all by default).
