@@ -3,6 +3,8 @@
 #include <netinet/in.h>
 #include <netinet/ip.h>
 
+#include <time.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -63,7 +65,11 @@ RecvPacket RecvBatch::decode(std::size_t i, vrrp::Family family) const {
   for (const cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), const_cast<cmsghdr*>(c))) {
     const void* d = CMSG_DATA(c);
     std::size_t dlen = c->cmsg_len - CMSG_LEN(0);
-    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO && dlen >= sizeof(in_pktinfo)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS && dlen >= sizeof(timespec)) {
+      timespec ts;
+      std::memcpy(&ts, d, sizeof ts);
+      p.arrival_ns = static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO && dlen >= sizeof(in_pktinfo)) {
       in_pktinfo info;
       std::memcpy(&info, d, sizeof info);
       p.meta.ifindex = static_cast<unsigned>(info.ipi_ifindex);

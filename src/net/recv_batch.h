@@ -31,6 +31,8 @@ struct RecvPacket {
                                             // at the IP total length; empty if the header is bad)
   std::span<const std::uint8_t> ip_packet;  // IPv4: the whole datagram as read; IPv6: empty
   vrrp::RxMeta meta;                        // from msg_name + IP(V6)_PKTINFO + IP_TTL/IPV6_HOPLIMIT
+  std::int64_t arrival_ns = 0;              // when the kernel received it (SO_TIMESTAMPNS, wall
+                                            // clock, ns since the epoch); 0 if not stamped
   bool truncated = false;                   // longer than the buffer (MSG_TRUNC)
 };
 
@@ -66,7 +68,7 @@ class RecvBatch {
   Result<std::size_t> receive(int fd, std::size_t want);
   RecvPacket decode(std::size_t i, vrrp::Family family) const;
 
-  static constexpr std::size_t kControlSize = 128;  // pktinfo + ttl/hoplimit, with room to spare
+  static constexpr std::size_t kControlSize = 128;  // pktinfo + ttl/hoplimit + timestamp, with room to spare
   std::size_t slots_;
   std::size_t packet_size_;
   std::vector<std::uint8_t> data_;     // slots_ * packet_size_

@@ -147,6 +147,8 @@ Result<VrrpReceiver> VrrpReceiver::open(const VrrpSocketOptions& o) {
   auto fd = raw_socket(o);
   if (!fd) return fd.error();
   if (o.rcvbuf > 0) VIGIL_NET_TRY(set_int_option(fd->get(), SOL_SOCKET, SO_RCVBUF, o.rcvbuf, "SO_RCVBUF"));
+  // Each packet's arrival time (RecvPacket::arrival_ns): the timers an advert sets count from it.
+  VIGIL_NET_TRY(set_int_option(fd->get(), SOL_SOCKET, SO_TIMESTAMPNS, 1, "SO_TIMESTAMPNS"));
   vrrp::IpAddress group = o.group.value_or(vrrp_group(o.family));
   Status st = o.family == vrrp::Family::inet ? setup_receiver_v4(fd->get(), o, group)
                                              : setup_receiver_v6(fd->get(), o, group);

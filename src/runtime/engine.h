@@ -114,6 +114,8 @@ class Engine {
 
   // The state machine's actions (engine_actions.cc)
   void step(RtInstance& in, const vrrp::Event& ev);
+  void step(RtInstance& in, const vrrp::Event& ev, vrrp::TimePoint at);  // `ev` happened at `at`
+  vrrp::TimePoint arrival_of(const net::RecvPacket& p) const;
   void perform(RtInstance& in, const vrrp::Action& a);
   void arm(RtInstance& in, vrrp::Timer t, vrrp::TimePoint deadline);
   void send_advert(RtInstance& in, vrrp::Priority p);

@@ -12,13 +12,15 @@ using event::Fired;
 using vrrp::ActionKind;
 using vrrp::LogLevel;
 
-void Engine::step(RtInstance& in, const vrrp::Event& ev) {
+void Engine::step(RtInstance& in, const vrrp::Event& ev) { step(in, ev, loop_.now()); }
+
+void Engine::step(RtInstance& in, const vrrp::Event& ev, vrrp::TimePoint at) {
   // A local buffer: performing want_master steps the sync group's members (this one included),
   // and the buffer must not be shared with a nested step. want_master goes last: the group may
   // make this instance MASTER at once, cancelling the master_down timer the same step re-armed
   // (act_want_master) — armed after that, it would fire in MASTER ("unexpected event").
   vrrp::ActionBuffer out;
-  in.fsm.step(ev, loop_.now(), out);
+  in.fsm.step(ev, at, out);
   bool wants_master = false;
   for (const vrrp::Action& a : out) {
     if (a.kind == ActionKind::want_master) {

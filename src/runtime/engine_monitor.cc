@@ -13,6 +13,7 @@
 #include <algorithm>
 
 #include <sys/socket.h>
+#include <time.h>
 
 #include <variant>
 
@@ -102,7 +103,23 @@ void Engine::on_packet(Channel& ch, const net::RecvPacket& p) {
     in->expect.checksum.mode = vrrp::V3Checksum::old_unicast;
     log(LogLevel::info, fmt::format("({}) Setting unicast VRRPv3 checksum to old version", in->name));
   }
-  step(*in, vrrp::Event::advert_from(vrrp::to_received_advert(*advert, meta, v, in->expect)));
+  step(*in, vrrp::Event::advert_from(vrrp::to_received_advert(*advert, meta, v, in->expect)), arrival_of(p));
+}
+
+// When the packet arrived, on the loop's clock: the kernel's receive stamp (wall clock) is an
+// age, taken back from now. Receive coalescing reads a burst up to kRxHold late, a busy loop
+// later still; the timer an advert sets (Master_Down, RFC 5798 §6.4.2: Skew_Time after a
+// priority 0) counts from its arrival, not from when we got to it. A stamp from the future, or
+// older than kMaxRxAge (the wall clock was stepped), is not used.
+vrrp::TimePoint Engine::arrival_of(const net::RecvPacket& p) const {
+  constexpr std::int64_t kMaxRxAge = 100'000'000;  // ns
+  const vrrp::TimePoint now = loop_.clock().now();
+  if (p.arrival_ns == 0) return now;
+  timespec wall{};
+  ::clock_gettime(CLOCK_REALTIME, &wall);
+  const std::int64_t age = static_cast<std::int64_t>(wall.tv_sec) * 1'000'000'000 + wall.tv_nsec - p.arrival_ns;
+  if (age < 0 || age > kMaxRxAge) return now;
+  return now - std::chrono::duration_cast<vrrp::TimePoint::duration>(std::chrono::nanoseconds(age));
 }
 
 namespace {

@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <time.h>
+
+#include <chrono>
+#include <cstdint>
+#include <thread>
 #include <vector>
 
 #include "net/recv_batch.h"
@@ -42,13 +47,14 @@ std::vector<std::uint8_t> ipv4_packet(const vrrp::IpAddress& src, const vrrp::Ip
 struct Received {
   std::vector<std::uint8_t> payload;
   vrrp::RxMeta meta;
+  std::int64_t arrival_ns = 0;
 };
 
 std::vector<Received> receive_all(const VrrpReceiver& rx, RecvBatch& batch) {
   std::vector<Received> out;
   if (!test::readable(rx.fd(), kDelivery)) return out;
   auto r = batch.drain(rx.fd(), rx.family(), 64, [&](const RecvPacket& p) {
-    out.push_back({{p.payload.begin(), p.payload.end()}, p.meta});
+    out.push_back({{p.payload.begin(), p.payload.end()}, p.meta, p.arrival_ns});
   });
   EXPECT_TRUE(r) << r.error().str();
   return out;
@@ -98,6 +104,46 @@ void expect_ipv4_advert_arrives(Topology& topo, bool packet_info) {
 TEST_F(VrrpSocketTest, Ipv4MetadataFromTheHeaderWithoutPacketInfo) { expect_ipv4_advert_arrives(topo, false); }
 
 TEST_F(VrrpSocketTest, Ipv4MulticastArrivesWithTtlAndMetadata) { expect_ipv4_advert_arrives(topo, true); }
+
+std::int64_t wall_ns() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+// Each packet carries the time the kernel received it (the engine counts an advert's timers
+// from there): after the send, no later than the socket turned readable, however late the
+// batch is read (here 5 ms after that). The kernel turns receive stamps on lazily (a deferred
+// work item after the first socket asks): a packet that came before gets the time it is read,
+// so the first packets may; within 20 one must carry its arrival.
+TEST_F(VrrpSocketTest, EachPacketCarriesTheTimeItArrived) {
+  auto rx = [&] {
+    NetnsScope in(topo.node("b").ns);
+    return VrrpReceiver::open({.family = vrrp::Family::inet, .ifindex = test::ifindex("eth0"),
+                               .ipv4_packet_info = false});
+  }();
+  ASSERT_TRUE(rx) << rx.error().str();
+  auto tx = [&] {
+    NetnsScope in(topo.node("a").ns);
+    return VrrpSender::open({.family = vrrp::Family::inet, .ifindex = test::ifindex("eth0")});
+  }();
+  ASSERT_TRUE(tx) << tx.error().str();
+  const auto group = vrrp_group(vrrp::Family::inet);
+  bool stamped_on_arrival = false;
+  for (int attempt = 0; attempt < 20 && !stamped_on_arrival; ++attempt) {
+    const std::int64_t before = wall_ns();
+    ASSERT_TRUE(tx->send(ipv4_packet(ip(topo.node("a").ipv4), group, 1, kAdvert), group));
+    ASSERT_TRUE(test::readable(rx->fd(), kDelivery));
+    const std::int64_t readable = wall_ns();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // a late read, on purpose
+    RecvBatch batch;
+    auto got = receive_all(*rx, batch);
+    ASSERT_EQ(got.size(), 1u);
+    ASSERT_GE(got[0].arrival_ns, before);  // stamped (0 would mean no stamp at all)
+    stamped_on_arrival = got[0].arrival_ns <= readable;
+  }
+  EXPECT_TRUE(stamped_on_arrival);
+}
 
 // send_many: several adverts in one sendmmsg; a packet the socket refuses (wrong family) gets its
 // own error and the packets after it still go out, in order.
