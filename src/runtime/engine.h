@@ -132,6 +132,7 @@ class Engine {
   void configure_garp_pacing();
   void forget_garps(RtInstance& in);
   void run_deferred_garps();
+  void release_settled_garps();
   void on_state_changed(RtInstance& in, const vrrp::Action& a);
   void on_timer(RtInstance& in, vrrp::Timer t);
   void notify(RtInstance& in, const vrrp::Action& a);
@@ -194,6 +195,12 @@ class Engine {
   // GARP bursts waiting for the queued netlink batch that installs their VIPs (sent right
   // after it: advert, then VIPs, then GARPs — reference §4.4).
   std::vector<std::pair<RtInstance*, std::uint32_t>> deferred_garps_;
+  // GARP bursts whose VIPs are in, held until no VIP batch has been in flight for kGarpSettle:
+  // a takeover wave (Master_Down timers firing a few at a time) first, then its frames
+  // (engine_netlink.cc on_netlink_done).
+  static constexpr std::chrono::milliseconds kGarpSettle{2};
+  std::vector<std::pair<RtInstance*, std::uint32_t>> settling_garps_;
+  event::TaskHandle garp_settle_;
   GarpPacer garp_pacer_{loop_, [this](int ifindex, std::span<const GarpPacer::Item> items) {
                           send_garp_batch(ifindex, items);
                         }};

@@ -34,6 +34,7 @@ void Engine::configure_garp_pacing() {
 void Engine::forget_garps(RtInstance& in) {
   garp_pacer_.forget(in);
   std::erase_if(deferred_garps_, [&](const auto& d) { return d.first == &in; });
+  std::erase_if(settling_garps_, [&](const auto& d) { return d.first == &in; });
   for (auto& job : nl_jobs_) std::erase_if(job.garps, [&](const auto& d) { return d.first == &in; });
 }
 
