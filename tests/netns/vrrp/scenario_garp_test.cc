@@ -10,6 +10,10 @@
 
 #include <chrono>
 #include <cstring>
+#include <set>
+#include <string>
+
+#include <fmt/format.h>
 
 #include "vrrp_lab.h"
 
@@ -104,6 +108,39 @@ TEST(VrrpScenarioGarp, GarpIntervalPacesEveryFrameOnTheInterface) {
   EXPECT_GE(delay, 1999.0);
   EXPECT_LE(delay, 2050.0);
   for (std::size_t i = 1; i < second.size(); ++i) EXPECT_GE(ms_between(second[i - 1], second[i]), 99.0);
+}
+
+// A takeover wave announces after it: 24 instances whose Master_Down differ by one priority
+// step each (Skew 0.39 ms apart at 100 ms adverts) become MASTER over ~9 ms, one loop pass
+// each. Their GARPs wait until no VIP batch has been in flight for 2 ms (the frames would take
+// the CPU from the wave's remaining takeovers), so every takeover advert is on the wire before
+// the first GARP — and each VIP still gets its one GARP.
+TEST(VrrpScenarioGarp, ATakeoverWaveAnnouncesAfterItsLastTakeover) {
+  Topology topo("vvw", {"a"});
+  PacketCapture cap(topo.bridge_ns(), "br0");
+  constexpr int kInstances = 24;
+  std::string config = "global_defs {\n  router_id a\n}\n";
+  for (int i = 0; i < kInstances; ++i) {
+    config += fmt::format(
+        "vrrp_instance VI_{0} {{\n  state BACKUP\n  interface eth0\n  virtual_router_id {0}\n  priority {1}\n"
+        "  advert_int 0.1\n  version 3\n  garp_master_repeat 1\n  garp_master_delay 0\n"
+        "  virtual_ipaddress {{\n    10.99.0.{2}/24\n  }}\n}}\n",
+        i + 1, 200 - i, 100 + i);
+  }
+  Router a(topo.node("a"), Router::Kind::vigil, config);
+  a.start();
+  ASSERT_TRUE(wait_until([&] { return a.state("VI_" + std::to_string(kInstances)) == kMaster; }, kElected)) << a.log();
+  std::vector<PacketCapture::Frame> adverts;
+  auto garps = collect(cap, kInstances, 1000ms, &adverts);
+  ASSERT_EQ(garps.size(), static_cast<std::size_t>(kInstances)) << a.log();
+  std::set<int> vrids_before_first_garp;
+  for (const auto& f : adverts) {
+    if (f.at <= garps.front().at) vrids_before_first_garp.insert(f.bytes[35]);  // VRRP byte 1: VRID
+  }
+  EXPECT_EQ(vrids_before_first_garp.size(), static_cast<std::size_t>(kInstances));
+  std::set<int> announced;
+  for (const auto& g : garps) announced.insert(garp_last_octet(g));
+  EXPECT_EQ(announced.size(), static_cast<std::size_t>(kInstances));
 }
 
 // A garp_group sets the interval of its interfaces (here 50 ms instead of the global 200 ms).
