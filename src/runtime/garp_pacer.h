@@ -15,8 +15,9 @@
 // and from then on only while nothing else is due (a timer within 250 µs, an advert or netlink
 // flush, a queued callback), at most 1 ms at a time; a loop that is never idle still lets one
 // batch out every 10 ms. A mass takeover of 1,000 instances thus does every state transition,
-// advert and VIP add first; its 5,000 frames (each crossing the segment in the sender's
-// softirq) fill the gaps, round robin over the interfaces.
+// advert and VIP add first (the engine submits a wave's bursts only once no VIP batch has been
+// in flight for 2 ms: engine_netlink.cc); its 5,000 frames (each crossing the segment in the
+// sender's softirq) then go out in the gaps, round robin over the interfaces.
 #pragma once
 
 #include <cstddef>
