@@ -171,6 +171,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
   waiting_.clear();
   model_order_.clear();  // config_ is the whole new configuration
   std::vector<std::unique_ptr<RtInstance>> next;
+  rebuilding_ = true;
   KernelView kv(*nl_);
   // The running instances by reload key: matching 1,000 instances is not 500,000 comparisons.
   using KeyView = std::tuple<std::uint8_t, vrrp::Family, std::string_view, bool>;
@@ -239,6 +240,7 @@ void Engine::reload(std::shared_ptr<const config::Config> cfg) {
   flush_adverts();
   flush_netlink();  // before any instance object can go away
   instances_ = std::move(next);
+  rebuilding_ = false;
   if (auto st = build_statics(*config_, kv)) apply_statics(std::move(*st));
   std::vector<RtInstance*> fresh;  // new instances: sockets first, then groups, then start-up
   for (auto& in : instances_) {

@@ -216,6 +216,7 @@ class Engine {
   };
   std::vector<NlChange> nl_changes_;
   bool own_adds_filtered_ = false;  // the monitor drops our own RTM_NEWADDR echoes (open_monitor)
+  bool rebuilding_ = false;         // reload(): instances_ has gaps (moved to the new list)
   std::optional<net::NetlinkBatch> nl_batch_;
   event::TaskHandle nl_flush_;
   // Batches handed to the netlink worker thread, oldest first, with the GARP bursts waiting for

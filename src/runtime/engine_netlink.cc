@@ -150,8 +150,7 @@ void Engine::finish_netlink(const std::vector<NlChange>& changes,
   // instance without a source address (its interface may just have got one): for those, each
   // VIP added stands in for its notification. In the middle of a reload (engine.cc) instances_
   // has gaps (moved to the new list) and nothing is started: no stand-ins then.
-  const bool reloading = std::any_of(instances_.begin(), instances_.end(), [](const auto& in) { return !in; });
-  const bool echo = own_adds_filtered_ && !reloading &&
+  const bool echo = own_adds_filtered_ && !rebuilding_ &&
                     std::any_of(instances_.begin(), instances_.end(), [](const auto& in) { return !in->has_source; });
   for (std::size_t i = 0; i < results->size() && i < changes.size(); ++i) {
     const net::Status& st = (*results)[i];
