@@ -115,7 +115,13 @@ class Engine {
   // The state machine's actions (engine_actions.cc)
   void step(RtInstance& in, const vrrp::Event& ev);
   void step(RtInstance& in, const vrrp::Event& ev, vrrp::TimePoint at);  // `ev` happened at `at`
-  vrrp::TimePoint arrival_of(const net::RecvPacket& p) const;
+  // Both clocks, read once per receive pass (engine_monitor.cc arrival_of).
+  struct RxNow {
+    vrrp::TimePoint mono;
+    std::int64_t wall_ns;
+  };
+  RxNow rx_now() const;
+  vrrp::TimePoint arrival_of(const net::RecvPacket& p, const RxNow& now) const;
   void perform(RtInstance& in, const vrrp::Action& a);
   void arm(RtInstance& in, vrrp::Timer t, vrrp::TimePoint deadline);
   void send_advert(RtInstance& in, vrrp::Priority p);
@@ -155,7 +161,7 @@ class Engine {
   void watch_channel(Channel& ch);  // the persistent read task
   void on_readable(Channel& ch);
   void on_rx_hold();  // the next read of a burst, every channel at once
-  void on_packet(Channel& ch, const net::RecvPacket& p);
+  void on_packet(Channel& ch, const net::RecvPacket& p, const RxNow& now);
   void open_monitor();
   void on_monitor();
   void on_link(int ifindex, bool up);            // debounced by interface_up_down_delays

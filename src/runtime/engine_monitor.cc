@@ -46,7 +46,8 @@ void Engine::on_readable(Channel& ch) {
   const event::TimePoint now = loop_.now();
   const bool burst = now - rx_last_read_ < kRxHold;
   rx_last_read_ = now;
-  auto drained = ch.drain([&](const net::RecvPacket& p) { on_packet(ch, p); });
+  const RxNow rx = rx_now();
+  auto drained = ch.drain([&](const net::RecvPacket& p) { on_packet(ch, p, rx); });
   if (!drained) log(LogLevel::error, fmt::format("VRRP receive: {}", drained.error().str()));
   if (!burst || !drained || drained->packets == 0 || rx_hold_.active()) return;
   for (auto& c : channels_) c->read_task.cancel();
@@ -58,10 +59,11 @@ void Engine::on_rx_hold() {
   const event::TimePoint now = loop_.now();
   rx_last_read_ = now;
   bool any = false, full = false;
+  const RxNow rx = rx_now();
   // By index: a packet may start or stop instances, but channels_ only changes at setup/reload.
   for (std::size_t i = 0; i < channels_.size(); ++i) {
     Channel& ch = *channels_[i];
-    auto drained = ch.drain([&](const net::RecvPacket& p) { on_packet(ch, p); });
+    auto drained = ch.drain([&](const net::RecvPacket& p) { on_packet(ch, p, rx); });
     if (!drained) {
       log(LogLevel::error, fmt::format("VRRP receive: {}", drained.error().str()));
       continue;
@@ -79,7 +81,7 @@ void Engine::on_rx_hold() {
   }
 }
 
-void Engine::on_packet(Channel& ch, const net::RecvPacket& p) {
+void Engine::on_packet(Channel& ch, const net::RecvPacket& p, const RxNow& now) {
   if (p.truncated) {
     ch.router_rx.add(vrrp::DropReason::bad_length);
     return;
@@ -103,23 +105,28 @@ void Engine::on_packet(Channel& ch, const net::RecvPacket& p) {
     in->expect.checksum.mode = vrrp::V3Checksum::old_unicast;
     log(LogLevel::info, fmt::format("({}) Setting unicast VRRPv3 checksum to old version", in->name));
   }
-  step(*in, vrrp::Event::advert_from(vrrp::to_received_advert(*advert, meta, v, in->expect)), arrival_of(p));
+  step(*in, vrrp::Event::advert_from(vrrp::to_received_advert(*advert, meta, v, in->expect)), arrival_of(p, now));
 }
 
 // When the packet arrived, on the loop's clock: the kernel's receive stamp (wall clock) is an
 // age, taken back from now. Receive coalescing reads a burst up to kRxHold late, a busy loop
 // later still; the timer an advert sets (Master_Down, RFC 5798 §6.4.2: Skew_Time after a
 // priority 0) counts from its arrival, not from when we got to it. A stamp from the future, or
-// older than kMaxRxAge (the wall clock was stepped), is not used.
-vrrp::TimePoint Engine::arrival_of(const net::RecvPacket& p) const {
+// older than kMaxRxAge (the wall clock was stepped), is not used. `now` is read once per
+// receive pass: a packet that came in during the pass is then "from the future" and counts
+// from the pass's start, as every packet did before stamps.
+vrrp::TimePoint Engine::arrival_of(const net::RecvPacket& p, const RxNow& now) const {
   constexpr std::int64_t kMaxRxAge = 100'000'000;  // ns
-  const vrrp::TimePoint now = loop_.clock().now();
-  if (p.arrival_ns == 0) return now;
+  if (p.arrival_ns == 0) return now.mono;
+  const std::int64_t age = now.wall_ns - p.arrival_ns;
+  if (age < 0 || age > kMaxRxAge) return now.mono;
+  return now.mono - std::chrono::duration_cast<vrrp::TimePoint::duration>(std::chrono::nanoseconds(age));
+}
+
+Engine::RxNow Engine::rx_now() const {
   timespec wall{};
   ::clock_gettime(CLOCK_REALTIME, &wall);
-  const std::int64_t age = static_cast<std::int64_t>(wall.tv_sec) * 1'000'000'000 + wall.tv_nsec - p.arrival_ns;
-  if (age < 0 || age > kMaxRxAge) return now;
-  return now - std::chrono::duration_cast<vrrp::TimePoint::duration>(std::chrono::nanoseconds(age));
+  return {loop_.clock().now(), static_cast<std::int64_t>(wall.tv_sec) * 1'000'000'000 + wall.tv_nsec};
 }
 
 namespace {
